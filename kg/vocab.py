@@ -1,0 +1,79 @@
+"""The vocabularies of the graph, in one place.
+
+``KG`` lists every term newskg defines; ``tests/test_ontology.py`` keeps it equal to the terms
+declared in ``ontology/kg.ttl``, so code can only use terms the ontology documents.
+Everything else comes from standard vocabularies.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import GEO, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD, DefinedNamespace
+
+SCHEMA = Namespace("https://schema.org/")
+SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
+NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+GAF = Namespace("http://groundedannotationframework.org/gaf#")
+WD = Namespace("http://www.wikidata.org/entity/")
+GEONAMES = Namespace("https://sws.geonames.org/")
+
+KG_NS = "https://w3id.org/newskg/ns#"
+
+
+class KG(DefinedNamespace):
+    """newskg's own terms (ontology/kg.ttl). Each is tied to a standard term there."""
+
+    _NS = Namespace(KG_NS)
+    _fail = True
+
+    # Actors and places (coarse roots first, then finer kinds).
+    Person: URIRef
+    Organization: URIRef
+    GovernmentOrganization: URIRef
+    Ministry: URIRef
+    Legislature: URIRef
+    MilitaryOrganization: URIRef
+    MilitaryCommand: URIRef
+    ArmedGroup: URIRef
+    Coalition: URIRef
+    InternationalOrganization: URIRef
+    PoliticalParty: URIRef
+    Company: URIRef
+    Place: URIRef
+    Country: URIRef
+    City: URIRef
+    AdministrativeRegion: URIRef
+    Region: URIRef
+    Facility: URIRef
+    MilitaryBase: URIRef
+    NamedEvent: URIRef
+    MilitaryOperation: URIRef
+    Forum: URIRef
+
+    # Provenance of extraction.
+    extractedBy: URIRef  # the rule that found a mention ("ner", "gazetteer", "acronym" ...)
+
+
+# Namespace prefixes used in every serialization and predeclared in every query.
+PREFIXES: dict[str, str] = {
+    "kg": KG_NS,
+    "schema": str(SCHEMA),
+    "sem": str(SEM),
+    "nif": str(NIF),
+    "gaf": str(GAF),
+    "org": str(ORG),
+    "prov": str(PROV),
+    "skos": str(SKOS),
+    "owl": str(OWL),
+    "geo": str(GEO),
+    "time": str(TIME),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "wd": str(WD),
+}
+
+
+def sparql_prologue() -> str:
+    """PREFIX lines for every namespace above, so user queries can use them directly."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
