@@ -76,6 +76,17 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class Alias:
+    """Two spans of one document that the text itself says name the same thing:
+    an acronym defined in parentheses, 'Iraqi Security Forces (ISF)'."""
+
+    doc_id: str
+    long: Span
+    short: Span
+    reason: str
+
+
+@dataclass(frozen=True)
 class MergeStep:
     """One line of the merge log: a mention joined to an entity, and the reason why."""
 

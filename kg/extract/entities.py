@@ -1,0 +1,261 @@
+"""Entity mentions from a parsed Doc: spaCy's NER and the rule layer, cleaned, typed, named.
+
+NER finds spans; this module decides what they are. It strips titles and determiners
+("President Donald Trump" -> "Donald Trump"), extends a name by the noun that types it
+("Anbar province"), asks the gazetteer what a name is, types unknown organizations by their head
+noun ("... Forces" is military), maps demonyms to countries ("Iraqi" -> Iraq), finds short names of
+people named in full earlier ("Sharaa") and acronyms the text defines ("Iraqi Security Forces (ISF)").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+from spacy.tokens import Doc, Span as SpacySpan
+
+from kg.gazetteer import Gazetteer
+from kg.records import Alias, Mention, Span
+
+# What a bare NER label means before the gazetteer or context says more.
+NER_KINDS = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Region",
+             "FAC": "Facility", "EVENT": "NamedEvent"}
+NER_COARSE = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place",
+              "FAC": "Place", "EVENT": "Event"}
+# Kinds a gazetteer may not impose on a span NER calls a person (many places are named after people).
+NOT_FOR_PERSONS = {"City", "AdministrativeRegion", "Region", "Facility"}
+NAME_SUFFIXES = {"jr.", "jr", "sr.", "sr", "ii", "iii", "iv"}
+NAME_PARTICLES = ("al-", "el-", "al ", "el ", "ad-", "ash-", "as-", "an-", "ar-", "at-", "az-")
+ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&]{1,7}$")
+
+
+@dataclass(frozen=True)
+class EntityRules:
+    titles: tuple[tuple[str, ...], ...]  # token sequences, longest first
+    org_heads: tuple[tuple[tuple[str, ...], str], ...]  # (lower-case words, kind), longest first
+    place_heads: dict[str, str]
+    not_names: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def rules() -> EntityRules:
+    data = yaml.safe_load(resources.files("kg.data").joinpath("entity_rules.yaml").read_text("utf-8"))
+    titles = sorted({tuple(t.split()) for t in data["titles"]}, key=lambda t: (-len(t), t))
+    heads = sorted(((tuple(h.lower().split()), kind) for kind, hs in data["org_heads"].items() for h in hs),
+                   key=lambda hk: (-len(hk[0]), hk))
+    places = {h.lower(): kind for kind, hs in data["place_heads"].items() for h in hs}
+    return EntityRules(tuple(titles), tuple(heads), places, frozenset(w.lower() for w in data["not_names"]))
+
+
+def find_mentions(doc: Doc, doc_id: str, gazetteer: Gazetteer,
+                  skipped: tuple[Span, ...] = ()) -> tuple[list[Mention], list[Alias]]:
+    """All entity mentions of one document (outside `skipped` spans) and the aliases it defines."""
+    found = []
+    for ent in doc.ents:
+        if any(s < ent.end_char and ent.start_char < e for s, e in skipped):
+            continue
+        mention = _mention(ent, doc_id, gazetteer)
+        if mention is not None:
+            found.append(mention)
+    found = _drop_overlaps(found)
+    found = _with_short_names(doc, doc_id, found, skipped)
+    found, aliases = _with_acronyms(doc, doc_id, found)
+    return sorted(found, key=lambda m: (m.start, m.end)), aliases
+
+
+def _mention(ent: SpacySpan, doc_id: str, gaz: Gazetteer) -> Mention | None:
+    label = ent.label_
+    if label == "NORP":
+        entry = gaz.demonym(ent.text)
+        return None if entry is None else _make(ent, doc_id, entry.kind, entry.name, entry.key, "demonym")
+    if label not in NER_KINDS and label not in _ontology_kinds():
+        return None
+    span = _trim(ent)
+    if span is None:
+        return None
+    text = span.text
+    if text.lower() in rules().not_names or text.islower() or not any(c.isalpha() for c in text):
+        return None
+    if label in _ontology_kinds():  # from the rule layer: a known name or a structural pattern
+        return _ruled(span, label, ent.ent_id_ or None, doc_id, gaz)
+    span, context, context_kind = _extend_by_place_head(span, label)
+    name = _display_name(_trim_head(span, context).text if context else text)
+    entry = gaz.best(name, coarse=NER_COARSE[label], context=context)
+    if entry is not None and not (label == "PERSON" and entry.kind in NOT_FOR_PERSONS):
+        return _make(span, doc_id, entry.kind, entry.name, entry.key, "gazetteer")
+    if label == "PERSON":
+        return _make(span, doc_id, "Person", name, None, "ner")
+    if context_kind:
+        return _make(span, doc_id, context_kind, name, None, "context")
+    if label == "ORG":
+        return _make(span, doc_id, _org_kind(name), name, None, "ner")
+    return _make(span, doc_id, NER_KINDS[label], name, None, "ner")
+
+
+def _ruled(span: SpacySpan, kind: str, key: str | None, doc_id: str, gaz: Gazetteer) -> Mention | None:
+    """A span the entity ruler labelled: a gazetteer name (with its key) or a structural pattern."""
+    entry = gaz.get(key) if key else None
+    if entry is None:
+        # A structural match may still be a name the gazetteer knows ("Camp X" that is a town).
+        entry = next((e for e in gaz.lookup(span.text) if e.kind == kind or e.kind == "City"), None)
+    if entry is not None:
+        return _make(span, doc_id, entry.kind, entry.name, entry.key, "gazetteer")
+    return _make(span, doc_id, kind, _display_name(span.text), None, "pattern")
+
+
+@lru_cache(maxsize=1)
+def _ontology_kinds() -> frozenset[str]:
+    from kg.vocab import KG
+    return frozenset(t for t in dir(KG) if t[:1].isupper())
+
+
+def _make(span: SpacySpan, doc_id: str, kind: str, name: str, key: str | None, rule: str) -> Mention:
+    sent = span.sent
+    return Mention(doc_id=doc_id, start=span.start_char, end=span.end_char, text=span.text, kind=kind,
+                   sentence=(sent.start_char, sent.end_char), key=key, rule=rule, name=name)
+
+
+def _trim(ent: SpacySpan) -> SpacySpan | None:
+    """Drop leading determiners and titles, and a trailing possessive, from an entity span."""
+    doc, start, end = ent.doc, ent.start, ent.end
+    while start < end and doc[start].lower_ in ("the", "a", "an"):
+        start += 1
+    if start < end and ent.label_ in ("PERSON", "ORG", "GPE", "NORP"):
+        for title in rules().titles:
+            n = len(title)
+            if end - start > n and tuple(t.text for t in doc[start:start + n]) == title:
+                start += n
+                break
+    while end > start and doc[end - 1].text in ("'s", "’s", "'", "’", "-", ",", "."):
+        end -= 1
+    return doc[start:end] if end > start else None
+
+
+def _extend_by_place_head(span: SpacySpan, label: str) -> tuple[SpacySpan, str | None, str | None]:
+    """'Anbar' followed by 'province' -> ('Anbar province', 'province', 'AdministrativeRegion')."""
+    doc = span.doc
+    if label not in ("GPE", "LOC"):
+        return span, None, None
+    if span.end < len(doc):
+        nxt = doc[span.end]
+        kind = rules().place_heads.get(nxt.lower_)
+        if kind and nxt.pos_ in ("NOUN", "PROPN"):
+            return doc[span.start:span.end + 1], nxt.lower_, kind
+    return span, None, None
+
+
+def _trim_head(span: SpacySpan, head: str) -> SpacySpan:
+    return span[:-1] if span[-1].lower_ == head else span
+
+
+def _display_name(text: str) -> str:
+    """A readable name: 'WASHINGTON' -> 'Washington'; acronyms stay as they are."""
+    text = " ".join(text.split())
+    if text.isupper() and len(text) > 5 and " " not in text:
+        return text.title()
+    return text
+
+
+def _org_kind(name: str) -> str:
+    words = tuple(name.lower().split())
+    for head, kind in rules().org_heads:
+        if words[-len(head):] == head:
+            return kind
+    return "Organization"
+
+
+def _drop_overlaps(mentions: list[Mention]) -> list[Mention]:
+    """Keep the longest of overlapping mentions (the rule layer and NER may both have spoken)."""
+    kept: list[Mention] = []
+    for m in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start)):
+        if all(m.end <= k.start or k.end <= m.start for k in kept):
+            kept.append(m)
+    return sorted(kept, key=lambda m: m.start)
+
+
+def surname_forms(name: str) -> set[str]:
+    """The short forms a full personal name is referred to by: 'Ahmed al-Sharaa' -> al-Sharaa, Sharaa."""
+    words = [w for w in name.split() if w.lower() not in NAME_SUFFIXES]
+    if len(words) < 2:
+        return set()
+    last = words[-1]
+    forms = {last}
+    for particle in NAME_PARTICLES:
+        if last.lower().startswith(particle) and len(last) > len(particle) + 1:
+            forms.add(last[len(particle):])
+    if len(words) >= 3 and words[-2].lower() in ("al", "el", "bin", "ibn", "de", "van", "von", "da"):
+        forms.add(" ".join(words[-2:]))
+    return {f for f in forms if f[:1].isupper() and len(f) > 2}
+
+
+def _with_short_names(doc: Doc, doc_id: str, found: list[Mention], skipped: tuple[Span, ...]) -> list[Mention]:
+    """People named in full are later called by their surname: type and add those mentions."""
+    forms: dict[str, str] = {}
+    for m in found:
+        if m.kind == "Person" and " " in m.name:
+            for form in surname_forms(m.name):
+                forms.setdefault(form, m.name)
+    if not forms:
+        return found
+    out = []
+    for m in found:  # NER often calls a lone surname an ORG or a GPE ("Sharaa").
+        if m.kind != "Person" and m.key is None and m.name in forms:
+            m = Mention(m.doc_id, m.start, m.end, m.text, "Person", m.sentence, None, "surname", m.name)
+        out.append(m)
+    taken = [(m.start, m.end) for m in out]
+    pattern = re.compile(r"\b(" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")\b")
+    for match in pattern.finditer(doc.text):
+        s, e = match.span()
+        if any(a < e and s < b for a, b in taken) or any(a < e and s < b for a, b in skipped):
+            continue
+        span = doc.char_span(s, e, alignment_mode="contract")
+        if span is None or len(span) == 0 or span[0].pos_ not in ("PROPN", "NOUN"):
+            continue
+        out.append(_make(span, doc_id, "Person", match.group(1), None, "surname"))
+        taken.append((s, e))
+    return sorted(out, key=lambda m: m.start)
+
+
+def _with_acronyms(doc: Doc, doc_id: str, found: list[Mention]) -> tuple[list[Mention], list[Alias]]:
+    """'Iraqi Security Forces (ISF)': the text defines ISF; tie it to the long form."""
+    by_start = {m.start: m for m in found}
+    aliases, added = [], []
+    for m in found:
+        rest = doc.text[m.end:m.end + 12]
+        match = re.match(r"^\s*\(([A-Za-z0-9&]{2,8})\)", rest)
+        if not match or not ACRONYM.match(match.group(1)) or not is_acronym_of(match.group(1), m.name):
+            continue
+        s = m.end + match.start(1)
+        e = s + len(match.group(1))
+        short = by_start.get(s)
+        if short is None:
+            span = doc.char_span(s, e, alignment_mode="expand")
+            if span is None:
+                continue
+            short = Mention(doc_id, s, e, match.group(1), m.kind, m.sentence, m.key, "acronym", match.group(1))
+            added.append(short)
+        aliases.append(Alias(doc_id, m.span, (short.start, short.end), f"acronym defined: {m.text} ({short.text})"))
+    return found + added, aliases
+
+
+def is_acronym_of(short: str, long: str) -> bool:
+    """Schwartz & Hearst (2003): every letter of the short form appears, in order, in the long form,
+    and its first letter starts a word."""
+    s, lf = short.lower(), long.lower()
+    si, li = len(s) - 1, len(lf) - 1
+    while si >= 0:
+        c = s[si]
+        if not c.isalnum():
+            si -= 1
+            continue
+        while li >= 0 and (lf[li] != c or (si == 0 and li > 0 and lf[li - 1].isalnum())):
+            li -= 1
+        if li < 0:
+            return False
+        si -= 1
+        li -= 1
+    return True
+
