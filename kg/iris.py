@@ -52,3 +52,8 @@ def source(path_or_url: str) -> URIRef:
     if re.match(r"^https?://", path_or_url):
         return URIRef(quote(path_or_url, safe=":/?#[]@!$&'()*+,;=%-._~"))
     return URIRef("file:" + quote(path_or_url.replace("\\", "/"), safe="/-._~"))
+
+
+def geometry(key: str) -> URIRef:
+    """The point geometry of an entity (an IRI, not a blank node, so output is reproducible)."""
+    return URIRef(str(entity(key)) + "/geometry")

@@ -1,0 +1,127 @@
+"""Records -> RDF quads: the mapping that ontology/README.md documents.
+
+One named graph per article holds what that article states (the article, its mentions and
+sentences, which entity each mention denotes); the merged graph holds what is known of each
+entity across articles (type, labels, links, geometry). Terms are pyoxigraph terms, so that large
+builds go straight into the store without a detour through rdflib objects.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from kg import iris
+from kg.records import Document, Entity, Mention, Span
+from kg.vocab import GAF, GEO, KG, NIF, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+
+
+@lru_cache(maxsize=None)
+def term(iri: str) -> NamedNode:
+    """A pyoxigraph node for a vocabulary IRI (cached: the same few hundred terms recur)."""
+    return NamedNode(str(iri))
+
+
+def text(value: str) -> Literal:
+    return Literal(value)
+
+
+def integer(value: int) -> Literal:
+    return Literal(str(value), datatype=term(XSD.nonNegativeInteger))
+
+
+def date_literal(value: str) -> Literal:
+    """An ISO 8601 date or date-time as xsd:date / xsd:dateTime (else a plain string)."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return Literal(value, datatype=term(XSD.date))
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})?", value):
+        return Literal(value, datatype=term(XSD.dateTime))
+    return Literal(value)
+
+
+class ArticleGraph:
+    """Collects the quads of one article's named graph, emitting each span node once."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.graph = NamedNode(str(iris.doc_graph(doc.id)))
+        self.context = NamedNode(str(iris.document(doc.id)))
+        self.quads: list[Quad] = []
+        self._spans: set[Span] = set()
+
+    def add(self, s, p, o) -> None:
+        self.quads.append(Quad(s, p if isinstance(p, NamedNode) else term(p), o, self.graph))
+
+    def article(self) -> None:
+        d, c = self.doc, self.context
+        self.add(c, RDF.type, term(SCHEMA.NewsArticle))
+        self.add(c, RDF.type, term(NIF.Context))
+        self.add(c, SCHEMA.identifier, text(d.id))
+        self.add(c, NIF.isString, text(d.text))
+        self.add(c, NIF.beginIndex, integer(0))
+        self.add(c, NIF.endIndex, integer(len(d.text)))
+        self.add(c, PROV.wasDerivedFrom, NamedNode(str(iris.source(d.source))))
+        if d.title:
+            self.add(c, SCHEMA.headline, text(d.title))
+        if d.url and re.match(r"^https?://", d.url):
+            self.add(c, SCHEMA.url, NamedNode(str(iris.source(d.url))))
+        if d.published:
+            self.add(c, SCHEMA.datePublished, date_literal(d.published))
+        if d.publisher:
+            self.add(c, SCHEMA.publisher, text(d.publisher))
+
+    def span(self, start: int, end: int, kind=NIF.Phrase, sentence: Span | None = None,
+             rule: str | None = None) -> NamedNode:
+        """The node of a character span (a mention, trigger or sentence), with its NIF description."""
+        node = NamedNode(str(iris.span(self.doc.id, start, end)))
+        if (start, end) in self._spans:
+            return node
+        self._spans.add((start, end))
+        self.add(node, RDF.type, term(kind))
+        self.add(node, RDF.type, term(NIF.OffsetBasedString))
+        self.add(node, NIF.beginIndex, integer(start))
+        self.add(node, NIF.endIndex, integer(end))
+        self.add(node, NIF.anchorOf, text(self.doc.text[start:end]))
+        self.add(node, NIF.referenceContext, self.context)
+        if sentence is not None:
+            self.add(node, NIF.sentence, self.span(*sentence, kind=NIF.Sentence))
+        if rule:
+            self.add(node, KG.extractedBy, text(rule))
+        return node
+
+    def mention(self, m: Mention, entity_key: str) -> None:
+        node = self.span(m.start, m.end, sentence=m.sentence, rule=m.rule)
+        self.add(NamedNode(str(iris.entity(entity_key))), GAF.denotedBy, node)
+
+
+def article_quads(doc: Document, mentions: Iterable[Mention], entity_of: dict) -> ArticleGraph:
+    """The article's named graph: the article itself and every mention with its entity."""
+    g = ArticleGraph(doc)
+    g.article()
+    for m in mentions:
+        key = entity_of.get((m.doc_id, m.start, m.end))
+        if key is not None:
+            g.mention(m, key)
+    return g
+
+
+def entity_quads(entities: Iterable[Entity]) -> Iterator[Quad]:
+    """The merged graph: each entity once, with its class, names, links and geometry."""
+    graph = NamedNode(str(iris.MERGED_GRAPH))
+    for e in entities:
+        node = NamedNode(str(iris.entity(e.key)))
+        yield Quad(node, term(RDF.type), term(KG[e.kind]), graph)
+        yield Quad(node, term(RDFS.label), text(e.label), graph)
+        for alt in e.alt_labels:
+            yield Quad(node, term(SKOS.altLabel), text(alt), graph)
+        for iri in e.same_as:
+            yield Quad(node, term(OWL.sameAs), NamedNode(iri), graph)
+        if e.lat is not None and e.lon is not None:
+            geom = NamedNode(str(iris.geometry(e.key)))
+            yield Quad(node, term(GEO.hasGeometry), geom, graph)
+            yield Quad(geom, term(RDF.type), term(GEO.Geometry), graph)
+            yield Quad(geom, term(GEO.asWKT), Literal(f"POINT({e.lon:.5f} {e.lat:.5f})",
+                                                      datatype=term(GEO.wktLiteral)), graph)
