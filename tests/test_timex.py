@@ -69,6 +69,8 @@ CASES = [
     ("2 years", None, None, None),
     ("the past week", None, None, None),
     ("about two years ago", None, None, None),
+    ("the next day", None, None, None),  # anaphoric: the day after some event
+    ("the last year", None, None, None),  # a duration
 ]
 
 

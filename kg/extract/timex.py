@@ -13,7 +13,8 @@ without one. News conventions used:
   to the publication date;
 - weeks are resolved as a day 7 days per step away ("last week" = publication date - 7 days)
   and reported at month precision (xsd:gYearMonth), since a week has no xsd type;
-- narrowings ("early", "mid-", "the end of", "the summer of") keep the period's value.
+- narrowings ("early", "mid-", "the end of", "the summer of") keep the period's value;
+- "the next day", "the last year" are anaphoric or durations: no value.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ _ORD = r"(?:st|nd|rd|th)?"
 _ISO_LENGTH = {"gYear": 4, "gYearMonth": 7, "date": 10}
 # Entity labels read by find_times; other labels are read only when they hold a full calendar date.
 TIME_LABELS = ("DATE", "TIME")
+REQUIRED_SECTIONS = ("months", "weekdays", "numbers", "prepositions", "modifiers", "day_parts",
+                     "relative_days", "deictics", "units", "vague_words")
 
 
 @lru_cache(maxsize=1)
@@ -44,19 +47,19 @@ def _lexicon() -> dict[str, Any]:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ValueError(f"{path}: cannot read the time lexicon ({exc})") from exc
-    required = ("months", "weekdays", "numbers", "prepositions", "modifiers", "day_parts",
-                "relative_days", "deictics", "units", "vague_words")
-    missing = [key for key in required if key not in (raw or {})]
+    missing = [key for key in REQUIRED_SECTIONS if key not in (raw or {})]
     if missing:
         raise ValueError(f"{path}: missing sections {', '.join(missing)}")
     months = {name: int(num) for num, names in raw["months"].items() for name in names}
     weekdays = {name: int(num) for num, names in raw["weekdays"].items() for name in names}
-    numbers = {str(k): int(v) for k, v in raw["numbers"].items()}
+    numbers = {k: int(v) for k, v in raw["numbers"].items()}
+    words = [*months, *weekdays, *numbers, *raw["units"], *raw["relative_days"], *raw["deictics"]]
+    words += raw["prepositions"] + raw["modifiers"] + raw["day_parts"] + raw["vague_words"]
+    odd = [repr(w) for w in words if not isinstance(w, str) or w != w.lower()]
+    if odd:  # e.g. a bare `on` that YAML read as true
+        raise ValueError(f"{path}: entries must be lower-case strings, not {', '.join(odd)}")
     return {
-        **raw,
-        "month_of": months,
-        "weekday_of": weekdays,
-        "number_of": numbers,
+        **raw, "month_of": months, "weekday_of": weekdays, "number_of": numbers,
         "month_re": _alternation(months),
         "weekday_re": _alternation(weekdays),
         "count_re": r"(\d{1,3}|" + _alternation(numbers) + ")",
@@ -70,7 +73,7 @@ def _lexicon() -> dict[str, Any]:
 
 def _alternation(words) -> str:
     """A regex alternation of literal words, longest first so 'sept.' wins over 'sep'."""
-    return "|".join(re.escape(w) for w in sorted(map(str, words), key=lambda w: (-len(w), w)))
+    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
 
 
 @lru_cache(maxsize=1)
@@ -132,11 +135,6 @@ def _absolute(s: str) -> tuple[str, str] | None:
     return None
 
 
-def _shift_months(day: dt.date, months: int) -> tuple[int, int]:
-    index = day.year * 12 + day.month - 1 + months
-    return index // 12, index % 12 + 1
-
-
 def _closest_year(kind: str, m: re.Match[str], published: dt.date) -> tuple[str, str] | None:
     """The year (publication year or a neighbour) that puts a yearless date nearest to publication."""
     candidates = []
@@ -160,8 +158,8 @@ def _relative(s: str, published: dt.date, after_modifier: bool) -> tuple[str, st
             return _at(published + dt.timedelta(days=int(lex["relative_days"][day])), "date")
     if after_modifier and s in ("year", "month", "week"):  # "the end of the year"
         s = "this " + s
-    count, unit = lex["count_re"], lex["unit_re"]
-    m = re.fullmatch(rf"(?P<deictic>{_alternation(lex['deictics'])})\s+(?P<unit>{unit})", s)
+    count, unit, deictic = lex["count_re"], lex["unit_re"], _alternation(lex["deictics"])
+    m = re.fullmatch(rf"(?P<deictic>{deictic})\s+(?P<unit>{unit})", s)
     if m:
         return _step(published, m["unit"], int(lex["deictics"][m["deictic"]]))
     m = re.fullmatch(rf"{count}\s+(?P<unit>{unit})s?\s+ago", s) or re.fullmatch(
@@ -170,7 +168,7 @@ def _relative(s: str, published: dt.date, after_modifier: bool) -> tuple[str, st
         n = int(m[1]) if m[1].isdigit() else lex["number_of"][m[1]]
         return _step(published, m["unit"], -n if s.endswith("ago") else n)
     s = lex["day_part_re"].sub("", s)
-    m = re.fullmatch(rf"(?:(?P<deictic>last|this|next)\s+)?(?P<wd>{lex['weekday_re']})", s)
+    m = re.fullmatch(rf"(?:(?P<deictic>{deictic})\s+)?(?P<wd>{lex['weekday_re']})", s)
     if m:
         back = (published.weekday() - lex["weekday_of"][m["wd"]]) % 7
         if m["deictic"] == "last" and back == 0:
@@ -188,13 +186,11 @@ def _relative(s: str, published: dt.date, after_modifier: bool) -> tuple[str, st
 def _step(published: dt.date, unit: str, steps: int) -> tuple[str, str] | None:
     """Move ``steps`` units from the publication date and report at the unit's precision."""
     kind = _lexicon()["units"][unit]
-    if unit == "day":
-        return _at(published + dt.timedelta(days=steps), kind)
-    if unit == "week":
-        return _at(published + dt.timedelta(days=7 * steps), kind)
+    if unit in ("day", "week"):
+        return _at(published + dt.timedelta(days=steps * (7 if unit == "week" else 1)), kind)
     if unit == "month":
-        year, month = _shift_months(published, steps)
-        return _iso(kind, year, month)
+        index = published.year * 12 + published.month - 1 + steps
+        return _iso(kind, index // 12, index % 12 + 1)
     return _iso(kind, published.year + steps)
 
 
@@ -246,9 +242,11 @@ def normalize(text: str, published: dt.date | None = None, *,
 
 
 def _resolve(text: str, published: dt.date | None) -> tuple[str, str] | None:
-    s = _canonical(text)
-    if not s or set(re.findall(r"[a-z]+", s)) & _lexicon()["vague"]:
+    s, lex = _canonical(text), _lexicon()
+    if not s or set(re.findall(r"[a-z]+", s)) & lex["vague"]:
         return None
+    if re.search(rf"\bthe\s+(?:{_alternation(lex['deictics'])})\b", s):
+        return None  # "the next day", "the last year": anaphoric or a duration, not deictic
     s, narrowed = _strip(s)
     found = _absolute(s)
     if found is None and published is not None:
@@ -262,6 +260,7 @@ def find_times(doc, published: dt.date | None = None) -> list[TimeValue]:
     An entity with no value of its own but with calendar dates inside ("between 2014 and 2017")
     yields those dates with their own offsets. An entity of another label counts only when it is
     a full date or month ("9 September 2021" tagged EVENT), never a bare number like "2000".
+    Spans are not widened: "the worst in 2 years" gives the duration "2 years", with no value.
     """
     published = _as_date(published)
     found: list[TimeValue] = []
