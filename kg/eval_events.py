@@ -260,15 +260,18 @@ def quantity_numbers(view: GraphView, q: Node) -> set[float]:
 
 
 def _quantity_ok(view: GraphView, ev: Node, gold) -> bool:
-    """'to' is the value of a kg:hasQuantity whose unitText contains the gold unit; 'from' is the
-    value of a kg:fromQuantity (a node or a literal)."""
-    unit = (gold.unit or "").casefold()
-    has = [q for q in view.graph.objects(ev, K("hasQuantity"))
-           if not unit or any(unit in str(u).casefold() for u in view.graph.objects(q, SCHEMA.unitText))]
-    to_ok = gold.to_value is None or any(float(gold.to_value) in quantity_numbers(view, q) for q in has)
-    from_ok = gold.from_value is None or any(
-        float(gold.from_value) in quantity_numbers(view, q) for q in view.graph.objects(ev, K("fromQuantity")))
-    return bool(has) and to_ok and from_ok
+    """A kg:hasQuantity whose unitText contains the gold unit carries the 'to' value, and the
+    'from' value through kg:fromQuantity (the value before the change)."""
+    g, unit = view.graph, (gold.unit or "").casefold()
+    for q in sorted(g.objects(ev, K("hasQuantity")), key=str):
+        if unit and not any(unit in str(u).casefold() for u in g.objects(q, SCHEMA.unitText)):
+            continue
+        if gold.to_value is not None and gold.to_value not in quantity_numbers(view, q):
+            continue
+        if gold.from_value is None or any(gold.from_value in quantity_numbers(view, before)
+                                          for before in g.objects(q, K("fromQuantity"))):
+            return True
+    return False
 
 
 def _score_match(view: GraphView, ev: Node, gold: GoldEvent, nodes_for, actor_props) -> EventMatch:

@@ -33,7 +33,7 @@ A node is *in scope* when it has no gaf:denotedBy or one of its mentions is in a
   for the right role; any sem:hasActor subproperty for ``participants_any_role``), places
   (sem:hasPlace), time (sem:hasTimeStamp equals the gold value; kg:timeText contains the gold text
   when the value is null), quantity (a kg:hasQuantity with the 'to' value and a unitText containing
-  the unit; a kg:fromQuantity with the 'from' value), status (local name of kg:status).
+  the unit, whose kg:fromQuantity has the 'from' value), status (local name of kg:status).
   ``attachment`` = participants (any role) + places + times attached over all gold ones;
   ``attachment_matched`` counts matched events only; ``absolute_dates`` = gold events with a time
   value whose event carries exactly that value. Unmatched gold events count as not attached.

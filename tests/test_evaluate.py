@@ -334,3 +334,21 @@ def test_absolute_dates_need_the_exact_value(tmp_path):
     ds.graph(DOC_GRAPH).add((ID["event/e1"], SEM.hasTimeStamp, Literal("2025-01-06", datatype=date)))
     events = evaluate(gold, ds, ontology()).events
     assert (events.absolute_dates.found, events.absolute_dates.total) == (1, 1) and events.times.rate == 1.0
+
+
+def test_change_of_quantity_needs_the_value_before(tmp_path):
+    path = tmp_path / "g.yaml"
+    path.write_text(GOLD.replace("from: null, to: 3000", "from: 5200, to: 3000"), encoding="utf-8")
+    gold, ds = load_gold(path), perfect()
+    assert evaluate(gold, ds, ontology()).events.quantities.found == 0
+    before = ID["quantity/q1/from"]
+    ds.graph(DOC_GRAPH).add((ID["quantity/q1"], KG.fromQuantity, before))
+    ds.graph(DOC_GRAPH).add((before, SCHEMA.value, Literal(5200)))
+    assert evaluate(gold, ds, ontology()).events.quantities.found == 1
+
+
+def test_default_ontology_gives_the_coarse_types(gold):
+    report = evaluate(gold, perfect())  # kg/data/kg.ttl or ontology/kg.ttl
+    assert report.notes == ()
+    assert report.entities.recall.rate == report.entities.precision.rate == 1.0
+    assert [m.gold_id for m in report.events.matched][:1] == ["E1"]
