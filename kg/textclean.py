@@ -11,7 +11,7 @@ The phrases and patterns live in kg/data/chrome.txt.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -43,6 +43,9 @@ class ChromeRules:
     prefixes: tuple[str, ...]  # normalised line prefixes ("click here to")
     skip_patterns: tuple[re.Pattern[str], ...]
     minor_words: frozenset[str]
+    # Glue phrases by their first / last three characters, so a line is only tried against a few.
+    by_head: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    by_tail: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _normalise_phrase(text: str) -> str:
@@ -82,7 +85,8 @@ def parse_rules(text: str) -> ChromeRules:
                             else entry[:-3].strip().casefold())
         else:
             phrases.add(_normalise_phrase(entry))
-            glue.append(entry.strip())
+            if len(entry.strip()) >= 3:  # shorter ones only as whole lines
+                glue.append(entry.strip())
     macros: dict[str, str] = {}
     for entry in sections.get("define", []):
         name, _, pattern = entry.partition("=")
@@ -90,7 +94,15 @@ def parse_rules(text: str) -> ChromeRules:
     skip = tuple(re.compile(_expand(p, macros)) for p in sections.get("skip", []))
     minor = frozenset(w.casefold() for line in sections.get("minor", []) for w in line.split())
     glue.sort(key=lambda p: (-len(p), p.casefold()))
-    return ChromeRules(frozenset(phrases), tuple(glue), tuple(sorted(set(prefixes))), skip, minor)
+    return ChromeRules(frozenset(phrases), tuple(glue), tuple(sorted(set(prefixes))), skip, minor,
+                       by_head=_index(glue, lambda p: p[:3]), by_tail=_index(glue, lambda p: p[-3:]))
+
+
+def _index(phrases: list[str], key) -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    for phrase in phrases:  # already longest first
+        index.setdefault(key(phrase).casefold(), []).append(phrase)
+    return {k: tuple(v) for k, v in index.items()}
 
 
 @lru_cache(maxsize=1)
@@ -121,7 +133,7 @@ def _can_glue(phrase: str) -> bool:
 
 
 def _strip_leading(line: str, rules: ChromeRules) -> str:
-    for phrase in rules.glue_phrases:
+    for phrase in rules.by_head.get(line[:3].casefold(), ()):
         n = len(phrase)
         if line[:n].casefold() != phrase.casefold() or len(line) == n:
             continue
@@ -141,7 +153,7 @@ def _strip_leading(line: str, rules: ChromeRules) -> str:
 
 def _strip_trailing(line: str, rules: ChromeRules) -> str:
     body = line.rstrip(" :»›→")
-    for phrase in rules.glue_phrases:
+    for phrase in rules.by_tail.get(body[-3:].casefold(), ()):
         n = len(phrase)
         if len(body) <= n or body[-n:].casefold() != phrase.casefold():
             continue
