@@ -65,6 +65,8 @@ def _read_path(path: Path, source: str, max_bytes: int) -> Iterator[Located | In
     elif path.is_dir():
         for file in _walk(path):
             yield from _read_file(file, str(file), max_bytes)
+    elif not path.is_file():
+        yield InputError(source, "not a regular file")
     elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
         kind = f"'{path.suffix}'" if path.suffix else "without an extension"
         yield InputError(source, f"unsupported file type {kind} "
@@ -291,7 +293,7 @@ def _validate_record(record: object) -> dict[str, str | None] | str:
         raw_id = str(raw_id)
     if raw_id is not None and (not isinstance(raw_id, str) or not raw_id.strip()):
         return f'"id" must be a non-empty string, got {json.dumps(raw_id)}'
-    fields["id"] = raw_id
+    fields["id"] = raw_id.strip() if raw_id else None
     for key, field in (("title", "title"), ("url", "url"), ("published", "published"),
                        ("source", "publisher")):
         value = record.get(key)
