@@ -1,0 +1,303 @@
+"""Event arguments: who did what to whom, where, read off the dependency parse.
+
+Fillers are character spans; an entity span is preferred to its noun phrase, because the lead
+links arguments to entities by span. A generic phrase ("U.S. personnel", "Iraqi forces",
+"rebel forces led by X") stands for the actor its modifier names, so it yields that name.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.records import Argument
+from kg.extract.status import governing_frames
+from kg.extract.triggers import Lexicon, TriggerMatch, expand_objects
+
+ACTOR_ROLES = ("agent", "recipient", "speaker")
+PARTICIPANT_ROLES = ("agent", "patient", "recipient", "speaker")
+# Entity labels that never fill a participant or a place.
+NON_REFERRING = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
+PRONOUN_LOOKBACK_SENTENCES = 2
+
+
+class ArgumentFinder:
+    """Finds the arguments of trigger matches in one Doc (entity and chunk lookups built once)."""
+
+    def __init__(self, doc: Doc, lex: Lexicon):
+        self.doc, self.lex = doc, lex
+        self.entity_of: dict[int, Span] = {}
+        for ent in doc.ents:
+            if ent.label_ not in NON_REFERRING:
+                for t in ent:
+                    self.entity_of[t.i] = ent
+        self.chunk_of: dict[int, Span] = {t.i: ch for ch in doc.noun_chunks for t in ch}
+
+    # --- fillers ------------------------------------------------------------------------------
+
+    def _conjuncts(self, tok: Token) -> list[Token]:
+        out, stack = [], [tok]
+        while stack:
+            t = stack.pop()
+            out.append(t)
+            stack.extend(c for c in t.children if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN", "PRON"))
+        return sorted(out, key=lambda t: t.i)
+
+    def _antecedent(self, pron: Token) -> Span | None:
+        """The last person named before a 'he'/'she', within a couple of sentences."""
+        sent_starts = [s.start for s in self.doc.sents if s.start <= pron.i]
+        floor = sent_starts[-1 - PRONOUN_LOOKBACK_SENTENCES] if len(sent_starts) > PRONOUN_LOOKBACK_SENTENCES else 0
+        people = [e for e in self.doc.ents if e.label_ == "PERSON" and floor <= e.start and e.end <= pron.i]
+        return people[-1] if people else None
+
+    def _actor_modifiers(self, tok: Token, named_by_prep_only: bool = False) -> list[Span]:
+        """'U.S. personnel' -> U.S.; 'rebel forces led by X' -> X; 'sources at the Pentagon' -> Pentagon."""
+        for acl in (c for c in tok.children if c.dep_ == "acl" and c.lemma_.lower() in self.lex.words("leader_verbs")):
+            leaders = [p for a in acl.children if a.dep_ == "agent" for p in a.children if p.dep_ == "pobj"]
+            spans = [s for p in leaders for q in self._conjuncts(p) if (s := self.entity_of.get(q.i))]
+            if spans:
+                return spans
+        labels = self.lex.words("actor_labels")
+        mods = [] if named_by_prep_only else [
+            c for c in tok.children if c.dep_ in ("compound", "amod", "poss", "nmod") and c.i < tok.i]
+        mods += [p for c in tok.children if c.dep_ == "prep" and c.lower_ in ("at", "of", "from")
+                 for p0 in c.children if p0.dep_ == "pobj" for p in self._conjuncts(p0)]
+        spans: list[Span] = []
+        for m in mods:
+            ent = self.entity_of.get(m.i)
+            if ent is not None and ent.label_ in labels and ent not in spans and tok.i not in range(ent.start, ent.end):
+                spans.append(ent)
+        return spans
+
+    def fillers(self, tok: Token, role: str) -> list[tuple[int, int]]:
+        """Character spans that fill `role` with the phrase headed by `tok` (and its conjuncts)."""
+        if tok.lower_ in self.lex.words("relative_pronouns") and tok.head.dep_ in ("relcl", "acl"):
+            tok = tok.head.head
+        out: list[tuple[int, int]] = []
+        for t in self._conjuncts(tok):
+            for span in self._filler_spans(t, role):
+                if span not in out:
+                    out.append(span)
+        return out
+
+    def _filler_spans(self, t: Token, role: str) -> list[tuple[int, int]]:
+        ent = self.entity_of.get(t.i)
+        if ent is not None:
+            return [(ent.start_char, ent.end_char)]
+        if t.ent_type_ in NON_REFERRING:
+            return []  # "on Monday" is a time, not a target
+        if t.pos_ == "PRON":
+            if role in ACTOR_ROLES and t.lower_ in self.lex.words("person_pronouns"):
+                ante = self._antecedent(t)
+                if ante is not None:
+                    return [(ante.start_char, ante.end_char)]
+            return []  # an unresolved pronoun names nothing a graph can use
+        if role in ACTOR_ROLES:
+            # "a U.S. official" speaks for himself; "sources at the Pentagon" for the Pentagon
+            mods = self._actor_modifiers(t, named_by_prep_only=role == "speaker")
+            if mods:
+                return [(m.start_char, m.end_char) for m in mods]
+        chunk = self.chunk_of.get(t.i)
+        if chunk is not None and chunk.root == t:
+            return [(chunk.start_char, chunk.end_char)]
+        left = min([t.i] + [c.i for c in t.children if c.dep_ in ("compound", "amod", "det", "poss", "nummod")
+                            and c.i < t.i])
+        return [(self.doc[left].idx, t.idx + len(t.text))]
+
+    def place_spans(self, tok: Token) -> list[tuple[int, int]]:
+        """A place named by the phrase headed by `tok`: its own entity, or the entity inside it
+        nearest the head ('Iraq's Kurdistan region' -> Kurdistan)."""
+        labels = self.lex.words("place_labels")
+        out = []
+        for t in self._conjuncts(tok):
+            ent = self.entity_of.get(t.i)
+            if (ent is None or ent.label_ not in labels) and t.lemma_.lower() in self.lex.words("place_nouns"):
+                inner = [self.entity_of[c.i] for c in sorted(t.children, key=lambda c: -c.i)
+                         if c.dep_ in ("compound", "poss", "nmod", "amod") and c.i in self.entity_of]
+                ent = next((e for e in inner if e.label_ in labels and e.label_ != "NORP"), None)
+            if ent is not None and (ent.start_char, ent.end_char) not in out:
+                out.append((ent.start_char, ent.end_char))
+        return out
+
+    # --- syntax helpers -----------------------------------------------------------------------
+
+    def subject(self, verb: Token, depth: int = 0) -> tuple[Token | None, bool]:
+        """The verb's subject, inherited across xcomp/conj/advcl/acl; and whether it is a patient."""
+        passive = any(c.dep_ == "auxpass" for c in verb.children)
+        for c in verb.children:
+            if c.dep_ in ("nsubj", "csubj"):
+                return c, passive
+            if c.dep_ == "nsubjpass":
+                return c, True
+        if depth > 4 or verb.head is verb:
+            return None, passive
+        head, dep = verb.head, verb.dep_
+        if dep == "xcomp":
+            obj = next((c for c in head.children if c.dep_ == "dobj"), None)
+            return (obj, passive) if obj is not None else (self.subject(head, depth + 1)[0], passive)
+        if dep in ("conj", "advcl") and head.pos_ in ("VERB", "AUX"):
+            inherited, head_passive = self.subject(head, depth + 1)
+            participle = verb.tag_ == "VBN"  # "defeated and killed", "although defeated in 2017"
+            return inherited, passive or participle and (head_passive or dep == "advcl")
+        if dep in ("acl", "relcl"):
+            if dep == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+                # "the decision to reduce troops": the noun is not the actor; its owner may be
+                poss = next((c for c in head.children if c.dep_ == "poss" and c.pos_ != "PRON"), None)
+                return poss, passive
+            return head, verb.tag_ == "VBN"
+        if dep == "pcomp" and head.head is not head:
+            gov = head.head
+            if gov.pos_ in ("VERB", "AUX"):
+                return self.subject(gov, depth + 1)[0], passive
+            poss = next((c for c in gov.children if c.dep_ == "poss" and c.pos_ != "PRON"), None)
+            if poss is not None:
+                return poss, passive
+            if gov.head.pos_ in ("VERB", "AUX") and gov.dep_ in ("dobj", "attr"):
+                return self.subject(gov.head, depth + 1)[0], passive
+        return None, passive
+
+    @staticmethod
+    def preps(tok: Token) -> list[tuple[str, Token]]:
+        return [(c.lower_, p) for c in tok.children if c.dep_ in ("prep", "agent", "dative")
+                for p in c.children if p.dep_ == "pobj"]
+
+    # --- roles --------------------------------------------------------------------------------
+
+    def arguments(self, m: TriggerMatch, absorbed: list[TriggerMatch] = ()) -> list[Argument]:
+        found: list[tuple[str, Token]] = []  # (role, head token), in order of preference
+        places: list[tuple[int, int]] = []
+        if m.is_verbal:
+            self._verbal(m, found)
+        else:
+            self._nominal(m, found)
+        for a in absorbed:  # "the drone strike that killed X in Baghdad": X is the strike's patient
+            for c in a.token.children:
+                if c.dep_ == "dobj":
+                    found.append(("patient", c))
+        spans = self._resolve(found)
+        self._derive_agent(found, spans)
+        places = self._places(m, found, absorbed)
+        args = [Argument(r, s, e, self.doc.text[s:e]) for r, (s, e) in spans]
+        args += [Argument("place", s, e, self.doc.text[s:e]) for s, e in places
+                 if not any(a.start == s and a.end == e for a in args)]
+        return args
+
+    def _resolve(self, found: list[tuple[str, Token]]) -> list[tuple[str, tuple[int, int]]]:
+        spans: list[tuple[str, tuple[int, int]]] = []
+        for role, tok in found:
+            if role == "place":
+                continue
+            for span in self.fillers(self._see_through(tok), role):
+                if all(span != s for _, s in spans):
+                    spans.append((role, span))
+        return spans
+
+    def _see_through(self, tok: Token) -> Token:
+        """'control of Ain al-Asad airbase' -> the airbase; 'most of them' -> them."""
+        if tok.lemma_.lower() in self.lex.words("transparent_nouns") | self.lex.words("partitive_heads"):
+            for prep, p in self.preps(tok):
+                if prep == "of":
+                    return p
+        return tok
+
+    def _add_preps(self, m: TriggerMatch, tok: Token, found: list, skip_place: bool = False) -> None:
+        rolemap = self.lex.preps.get(m.type, {})
+        for prep, p in self.preps(tok):
+            if any(p is t for _, t in found):
+                continue
+            role = rolemap.get(prep)
+            if role == "place" or (role is None and prep in self.lex.words("place_preps")):
+                if not skip_place:
+                    found.append(("place", p))
+            elif role:
+                found.append((role, p))
+        if m.entry.subject_prep:
+            for prep, p in self.preps(m.token):
+                if prep == m.entry.subject_prep:
+                    found.append(("speaker" if m.type == "Statement" else "agent", p))
+
+    def _verbal(self, m: TriggerMatch, found: list) -> None:
+        v = m.token
+        subj_role = "speaker" if m.type == "Statement" else "agent"
+        subj, passive = self.subject(v)
+        by_agent = [p for prep, p in self.preps(v) if prep == "by"]
+        if subj is not None:
+            found.append(("patient" if passive else subj_role, subj))
+        for p in by_agent:
+            found.append((subj_role, p))
+        obj_role = self.lex.object_roles.get(m.type, "patient")
+        if obj_role != "none":
+            for c in v.children:
+                if c.dep_ == "dobj":
+                    found.append((obj_role, c))
+        self._add_preps(m, v, found)
+
+    def _nominal(self, m: TriggerMatch, found: list) -> None:
+        n = m.token
+        actor_labels = self.lex.words("actor_labels")
+        for c in n.children:  # "Russia's invasion", "the US troop reduction"
+            ent = self.entity_of.get(c.i)
+            if c.dep_ == "poss" or (c.dep_ in ("compound", "amod", "nmod") and c.i < n.i
+                                    and ent is not None and ent.label_ in actor_labels):
+                found.append(("agent", c))
+        for prep, p in self.preps(n):
+            if prep == "of":
+                found.append((m.entry.of_role, p))
+            elif prep == "by":
+                found.append(("agent", p))
+            elif prep == "in" and p.lemma_.lower() in m.entry.objects:
+                found.append(("patient", p))  # "a reduction in the US military contingent"
+        self._add_preps(m, n, found)
+        gov = n.head
+        if n.dep_ in ("dobj", "nsubjpass") and gov.lemma_.lower() in self.lex.words("light_verbs"):
+            subj, _ = self.subject(gov)  # "Israel launched airstrikes on Gaza"
+            if subj is not None and n.dep_ == "dobj":
+                found.append(("agent", subj))
+            found += [("agent", p) for prep, p in self.preps(gov) if prep == "by"]
+            self._add_preps(m, gov, found, skip_place=True)
+        elif not any(r == "agent" for r, _ in found):
+            # "the overthrow of X ... by rebel forces": a 'by' the parser hung on a governing verb
+            for f in governing_frames(n)[1:]:
+                g = f.token
+                if g.pos_ in ("VERB", "AUX") and not any(c.dep_ == "auxpass" for c in g.children):
+                    by = [p for prep, p in self.preps(g) if prep == "by" and p.i > n.i]
+                    found += [("agent", p) for p in by]
+                    if by:
+                        break
+
+    def _derive_agent(self, found: list, spans: list) -> None:
+        """'The US troop presence will be reduced': the force's country is the agent."""
+        if any(r in ("agent", "speaker") for r, _ in spans):
+            return
+        forces = self.lex.words("@forces")
+        for role, tok in found:
+            tok = self._see_through(tok)
+            if role != "patient" or tok.i in self.entity_of or tok.lemma_.lower() not in forces:
+                continue
+            for ent in self._actor_modifiers(tok):
+                if ent.label_ in ("GPE", "NORP"):
+                    spans.append(("agent", (ent.start_char, ent.end_char)))
+            break
+
+    def _places(self, m: TriggerMatch, found: list, absorbed) -> list[tuple[int, int]]:
+        """Places named in the trigger's phrase first, then in its participants, then in the
+        words that govern it ('a similar drawdown is planned in Syria')."""
+        direct = [p for r, p in found if r == "place"]
+        spans = [s for p in direct for s in self.place_spans(p)]
+        if spans:
+            return spans
+        heads = [t for r, t in found if r != "place"] + [a.token for a in absorbed]
+        place_preps = self.lex.words("place_preps")
+        for tok in heads:
+            spans += [s for prep, p in self.preps(self._see_through(tok)) if prep in place_preps
+                      for s in self.place_spans(p)]
+        if spans:
+            return spans
+        frames = governing_frames(m.token)
+        if frames[-1].token.dep_ == "advcl":  # "Once the drawdown is completed, troops will remain in Iraq"
+            frames += governing_frames(frames[-1].token.head)
+        for f in frames[1:]:
+            spans = [s for prep, p in self.preps(f.token) if prep in place_preps and p.i != m.token.i
+                     for s in self.place_spans(p)]
+            if spans:
+                return spans
+        return []
