@@ -342,8 +342,8 @@ class EvalReport:
     def as_dict(self) -> dict:
         return _jsonable(self)
 
-    def rows(self) -> list[tuple[str, str, str, str]]:
-        """(area, metric, found/total, percent) for a table; the headline metric of each area first."""
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(measure, percent, found/total) for a table; the headline measure of each area first."""
         e, r, v, q = self.entities, self.relations, self.events, self.quantities
         metrics = [("Entities", "recall (right type)", e.recall), ("Entities", "recall (any type)", e.recall_any_type),
                    ("Entities", "precision", e.precision), ("Entities", "unification", e.unification),
@@ -356,7 +356,7 @@ class EvalReport:
                    ("Events", "times", v.times), ("Events", "absolute dates", v.absolute_dates),
                    ("Events", "quantities", v.quantities), ("Events", "status (matched)", v.status),
                    ("Quantities", "found", q.found)]
-        return [(area, name, f"{x.found}/{x.total}", "-" if x.rate is None else f"{100 * x.rate:.1f}%")
+        return [(f"{area}: {name}", "-" if x.rate is None else f"{100 * x.rate:.1f}%", f"{x.found}/{x.total}")
                 for area, name, x in metrics]
 
 

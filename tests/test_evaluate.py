@@ -155,10 +155,10 @@ def test_perfect_graph_scores_everything(gold):
     assert rate(v.participants) == rate(v.quantities) == rate(v.status) == 1.0
     assert v.absolute_dates.total == 0
     assert (q.found.found, q.found.total) == (1, 1)
-    rows = {(area, metric): pct for area, metric, _, pct in report.rows()}
-    assert {k for k, pct in rows.items() if pct != "100.0%"} == {  # nothing to find there
-        ("Relations", "implied recall"), ("Events", "absolute dates")}
-    assert rows[("Relations", "implied recall")] == "-"
+    rows = {measure: (pct, counts) for measure, pct, counts in report.rows()}
+    assert {k for k, (pct, _) in rows.items() if pct != "100.0%"} == {  # nothing to find there
+        "Relations: implied recall", "Events: absolute dates"}
+    assert rows["Relations: implied recall"] == ("-", "0/0") and rows["Entities: precision"] == ("100.0%", "2/2")
 
 
 def test_report_is_json_ready_and_plain_graphs_work(gold):
