@@ -28,21 +28,13 @@ import kg
 from kg.atomic import atomic_write_text
 from kg.vocab import GAF, KG_NS, NIF, SCHEMA, SEM
 
-KGN = Namespace(KG_NS)  # event and relation terms are planned in the contract, not all in KG yet
+KGN = Namespace(KG_NS)  # plain namespace: works whichever kg.vocab.KG terms are committed yet
 COLOURS = {"Person": "#e4572e", "Organization": "#2e86ab", "Place": "#3f9b4f", "Event": "#f0a202"}
 ROOTS = {
     SCHEMA.Person: "Person", KGN.Person: "Person",
     SCHEMA.Organization: "Organization", ORG.Organization: "Organization", KGN.Organization: "Organization",
     SCHEMA.Place: "Place", KGN.Place: "Place",
     SCHEMA.Event: "Event", SEM.Event: "Event", KGN.NamedEvent: "Event", KGN.ReportedEvent: "Event",
-}
-# Used only for kg: classes the ontology file does not (yet) declare.
-FALLBACK = {
-    "Organization": "GovernmentOrganization Ministry Legislature MilitaryOrganization MilitaryCommand "
-    "ArmedGroup Coalition InternationalOrganization PoliticalParty Company",
-    "Place": "Country City AdministrativeRegion Region Facility MilitaryBase",
-    "Event": "MilitaryOperation Forum Withdrawal Deployment Handover Meeting Negotiation Agreement Statement "
-    "Attack Invasion Defeat SeizureOfPower Resolution Formation Appointment Sanctions",
 }
 ACTOR_PROPS = {SEM.hasActor, KGN.hasAgent, KGN.hasPatient, KGN.hasRecipient, KGN.hasSpeaker}
 LINK_PROPS = {SEM.hasPlace, SCHEMA.containedInPlace, KGN.partOf, KGN.ledBy}
@@ -54,15 +46,16 @@ MAX_ALIASES = 12
 
 @lru_cache(maxsize=1)
 def _ontology() -> Graph:
-    """The class and property hierarchy of ontology/kg.ttl (empty until that file exists)."""
-    onto, pkg = Graph(), Path(kg.__file__).parent
-    for path in (pkg.parent / "ontology" / "kg.ttl", pkg / "ontology" / "kg.ttl"):
-        if path.is_file():
-            try:
-                return onto.parse(path, format="turtle")
-            except Exception as exc:  # noqa: BLE001 - re-raised with the file name
-                raise ValueError(f"{path}: cannot parse the ontology: {exc}") from exc
-    return onto
+    """The class and property hierarchy of ontology/kg.ttl, preferably as kg.ontology loads it."""
+    try:
+        from kg.ontology import ontology_graph
+    except ImportError:  # kg.ontology is newer than this module: read the file directly
+        path = Path(kg.__file__).parent.parent / "ontology" / "kg.ttl"
+        try:
+            return Graph().parse(path, format="turtle")
+        except Exception as exc:  # noqa: BLE001 - re-raised with the file name
+            raise ValueError(f"{path}: cannot read the ontology: {exc}") from exc
+    return ontology_graph()
 
 
 def _union(data: Graph) -> Graph:
@@ -86,11 +79,7 @@ def _closure(g: Graph, prop: URIRef) -> dict[URIRef, set[URIRef]]:
 
 
 def _coarse(cls: URIRef, ancestors: dict[URIRef, set[URIRef]]) -> str | None:
-    lineage = {cls} | ancestors.get(cls, set())
-    hits = {ROOTS[c] for c in lineage if c in ROOTS}
-    if not hits:
-        names = {str(c)[len(KG_NS):] for c in lineage if str(c).startswith(KG_NS)}
-        hits = {coarse for coarse, known in FALLBACK.items() if names & set(known.split())}
+    hits = {ROOTS[c] for c in {cls} | ancestors.get(cls, set()) if c in ROOTS}
     return next((c for c in COLOURS if c in hits), None)
 
 
@@ -136,7 +125,8 @@ def _collect_nodes(g: Graph) -> list[dict]:
 
 
 def _tooltip(node: dict) -> str:
-    lines = [node["label"], f"{node['coarse']}: {', '.join(node['classes'])}"]
+    kinds = ", ".join(c for c in node["classes"] if c != node["coarse"])
+    lines = [node["label"], node["coarse"] + (f" ({kinds})" if kinds else "")]
     if node["aliases"]:
         more = len(node["aliases"]) - MAX_ALIASES
         lines.append("Also: " + "; ".join(node["aliases"][:MAX_ALIASES]) + (f" (+{more} more)" if more > 0 else ""))

@@ -116,7 +116,9 @@ def test_tooltip_is_plain_text_with_class_aliases_and_mentions(tmp_path, story):
     jane = next(n for n in page_data(page, "nodes") if n["label"] == "Jane Doe")
     lines = jane["title"].split("\n")
     assert lines[0] == "Jane Doe"
-    assert "Person" in lines[1]
+    assert lines[1] == "Person"
+    city = next(n for n in page_data(page, "nodes") if n["label"] == "Riverton")
+    assert city["title"].split("\n")[1] == "Place (City)"
     assert "Doe" in jane["title"] and "J. Doe" in jane["title"]
     assert "Mentions: 2" in lines
     assert "<br>" not in jane["title"]
