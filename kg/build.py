@@ -18,11 +18,17 @@ from pathlib import Path
 from kg import __version__
 from kg.atomic import atomic_write_text
 from kg.extract.entities import find_mentions
+from kg.extract.events import find_events
+from kg.extract.linking import QuantityFacts, attach, quantity_facts
+from kg.extract.quantities import find_quantities
+from kg.extract.relations import find_relations
+from kg.extract.timex import find_times
 from kg.gazetteer import Gazetteer
 from kg.ingest import read_inputs
 from kg.nlp import load_pipeline, model_info
 from kg.rdfmap import article_quads, entity_quads
-from kg.records import Alias, Document, InputError, Mention
+from kg.rdfmap_events import EntityLocator, add_events, add_quantity_facts, add_relations
+from kg.records import Alias, Document, EventRecord, InputError, Mention, RelationRecord
 from kg.resolve import resolve
 from kg.store import EXPLORER_HTML, REPORT_JSON, load_dataset, write_graph_files
 
@@ -36,7 +42,9 @@ class ArticleRecords:
     doc: Document
     mentions: list[Mention]
     aliases: list[Alias]
-    extras: dict = field(default_factory=dict)  # later stages' records (events, relations)
+    events: list[EventRecord] = field(default_factory=list)
+    relations: list[RelationRecord] = field(default_factory=list)
+    quantities: list[QuantityFacts] = field(default_factory=list)
 
 
 @dataclass
@@ -68,11 +76,21 @@ def extract(docs: Iterable[Document], model: str | None = None, batch_size: int 
     gazetteer = Gazetteer.load()
     pairs = ((d.text, d) for d in docs)
     for parsed, doc in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-        mentions, aliases = find_mentions(parsed, doc.id, gazetteer, doc.skipped)
-        records = ArticleRecords(doc, mentions, aliases)
+        records = extract_article(parsed, doc, gazetteer)
         if on_article:
             on_article(1)
         yield records
+
+
+def extract_article(parsed, doc: Document, gazetteer: Gazetteer) -> ArticleRecords:
+    """Every extractor over one parsed article; the Doc can be dropped afterwards."""
+    mentions, aliases = find_mentions(parsed, doc.id, gazetteer, doc.skipped)
+    times = find_times(parsed, doc.published)
+    quantities = [q for q in find_quantities(parsed) if not doc.is_skipped(q.start, q.end)]
+    events = attach(parsed, find_events(parsed, doc.id, doc.skipped), times, quantities)
+    relations = find_relations(parsed, doc.id, mentions)
+    facts = quantity_facts(parsed, quantities, mentions, times)
+    return ArticleRecords(doc, mentions, aliases, events, relations, facts)
 
 
 def build(inputs: Iterable[str | Path], out_dir: str | Path, *, model: str | None = None,
@@ -103,8 +121,13 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, *, model: str | Non
 
     t = time.perf_counter()
     quads = list(entity_quads(resolution.entities))
+    where = EntityLocator(resolution.entity_of, {e.key: e.label for e in resolution.entities})
     for a in articles:
-        quads.extend(article_quads(a.doc, a.mentions, resolution.entity_of).quads)
+        graph = article_quads(a.doc, a.mentions, resolution.entity_of)
+        add_events(graph, a.events, where)
+        add_relations(graph, a.relations, where)
+        add_quantity_facts(graph, a.quantities, where)
+        quads.extend(graph.quads)
     timings["map"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -128,6 +151,9 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, *, model: str | Non
 def _entity_counts(entities, articles) -> dict:
     return {"articles": len(articles),
             "mentions": sum(len(a.mentions) for a in articles),
+            "events": sum(len(a.events) for a in articles),
+            "relations": sum(len(a.relations) for a in articles),
+            "quantities": sum(len(a.quantities) for a in articles),
             "entities": len(entities),
             "entities_by_class": dict(sorted(Counter(e.kind for e in entities).items()))}
 

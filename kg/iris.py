@@ -57,3 +57,39 @@ def source(path_or_url: str) -> URIRef:
 def geometry(key: str) -> URIRef:
     """The point geometry of an entity (an IRI, not a blank node, so output is reproducible)."""
     return URIRef(str(entity(key)) + "/geometry")
+
+
+def _local(doc_id: str, start: int, end: int) -> str:
+    return f"{_part(doc_id)}/{start}-{end}"
+
+
+def event(doc_id: str, start: int, end: int) -> URIRef:
+    """An event as one article states it, named by its trigger's span."""
+    return URIRef(BASE + "id/event/" + _local(doc_id, start, end))
+
+
+def quantity(doc_id: str, start: int, end: int) -> URIRef:
+    return URIRef(BASE + "id/quantity/" + _local(doc_id, start, end))
+
+
+def unnamed_source(doc_id: str, start: int, end: int) -> URIRef:
+    """'a senior defense official': a speaker with no name, one per phrase."""
+    return URIRef(BASE + "id/source/" + _local(doc_id, start, end))
+
+
+def _flat(key: str) -> str:
+    return _part(key.replace("/", "."))
+
+
+def role(title: str) -> URIRef:
+    return URIRef(BASE + "id/role/" + slug(title))
+
+
+def membership(person_key: str, title: str, org_key: str | None) -> URIRef:
+    """A person's post: the same person, title and organization give the same node in every article."""
+    return URIRef(f"{BASE}id/membership/{_flat(person_key)}/{slug(title)}/{_flat(org_key or 'none')}")
+
+
+def statement(doc_id: str, subject_key: str, predicate: str, object_key: str) -> URIRef:
+    """The rdf:Statement that carries the evidence of a plain triple in one article."""
+    return URIRef(f"{BASE}id/statement/{_part(doc_id)}/{_flat(subject_key)}/{predicate}/{_flat(object_key)}")

@@ -18,6 +18,7 @@ import yaml
 from spacy.tokens import Doc, Span as SpacySpan
 
 from kg.gazetteer import Gazetteer
+from kg.kinds import coarse_table
 from kg.records import Alias, Mention, Span
 
 # What a bare NER label means before the gazetteer or context says more.
@@ -83,7 +84,8 @@ def _mention(ent: SpacySpan, doc_id: str, gaz: Gazetteer) -> Mention | None:
         return _ruled(span, label, ent.ent_id_ or None, doc_id, gaz)
     span, context, context_kind = _extend_by_place_head(span, label)
     name = _display_name(_trim_head(span, context).text if context else text)
-    entry = gaz.best(name, coarse=NER_COARSE[label], context=context)
+    entry = (gaz.best(span.text, coarse=NER_COARSE[label]) if context else None) or gaz.best(
+        name, coarse=NER_COARSE[label], context=context)
     if entry is not None and not (label == "PERSON" and entry.kind in NOT_FOR_PERSONS):
         return _make(span, doc_id, entry.kind, entry.name, entry.key, "gazetteer")
     if label == "PERSON":
@@ -106,10 +108,8 @@ def _ruled(span: SpacySpan, kind: str, key: str | None, doc_id: str, gaz: Gazett
     return _make(span, doc_id, kind, _display_name(span.text), None, "pattern")
 
 
-@lru_cache(maxsize=1)
-def _ontology_kinds() -> frozenset[str]:
-    from kg.vocab import KG
-    return frozenset(t for t in dir(KG) if t[:1].isupper())
+def _ontology_kinds() -> dict[str, str]:
+    return coarse_table()
 
 
 def _make(span: SpacySpan, doc_id: str, kind: str, name: str, key: str | None, rule: str) -> Mention:

@@ -1,0 +1,113 @@
+"""Tie times and quantities to the events of their sentence, and quantities to place and actor.
+
+Runs while the Doc is still alive, so it can follow the dependency parse; what it returns are
+plain records. A time or quantity attaches to an event when the parse links them (the time's
+head chain reaches the trigger), or when it is the only event of the sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Doc, Token
+
+from kg.kinds import coarse_of
+from kg.records import EventRecord, Mention, Quantity, TimeValue
+
+MAX_HOPS = 4
+
+
+@dataclass(frozen=True)
+class QuantityFacts:
+    """A quantity with what the sentence says about it: where, when, whose."""
+
+    quantity: Quantity
+    sentence: tuple[int, int]
+    place: tuple[int, int] | None = None  # a place mention span
+    actor: tuple[int, int] | None = None  # a mention span: whose troops
+    time: TimeValue | None = None
+
+
+def _token(doc: Doc, start: int, end: int) -> Token | None:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return None if span is None else span.root
+
+
+def _reaches(token: Token | None, target: Token | None, hops: int = MAX_HOPS) -> bool:
+    while token is not None and hops >= 0:
+        if token.i == target.i:
+            return True
+        if token.head.i == token.i:
+            return False
+        token, hops = token.head, hops - 1
+    return False
+
+
+def _pick(doc: Doc, ev: EventRecord, items: list, spans, single: bool):
+    """The item the parse ties to the trigger; else, for the only event of a sentence, the nearest."""
+    trigger = _token(doc, ev.trigger_start, ev.trigger_end)
+    inside = [it for it, (s, e) in zip(items, spans) if ev.sentence[0] <= s and e <= ev.sentence[1]]
+    spans_in = [(s, e) for s, e in spans if ev.sentence[0] <= s and e <= ev.sentence[1]]
+    for it, (s, e) in zip(inside, spans_in):
+        if trigger is not None and (_reaches(_token(doc, s, e), trigger) or _reaches(trigger, _token(doc, s, e), 1)):
+            return it
+    if single and inside:
+        return min(zip(inside, spans_in), key=lambda p: abs(p[1][0] - ev.trigger_start))[0]
+    return None
+
+
+def attach(doc: Doc, events: list[EventRecord], times: list[TimeValue],
+           quantities: list[Quantity]) -> list[EventRecord]:
+    """Events with their time and quantities filled in."""
+    per_sentence: dict[tuple[int, int], int] = {}
+    for ev in events:
+        per_sentence[ev.sentence] = per_sentence.get(ev.sentence, 0) + 1
+    time_spans = [(t.start, t.end) for t in times]
+    out = []
+    for ev in events:
+        single = per_sentence[ev.sentence] == 1
+        time = ev.time or _pick(doc, ev, times, time_spans, single)
+        qs = [q for q in quantities if ev.sentence[0] <= q.start and q.end <= ev.sentence[1]]
+        if not single:
+            qs = [q for q in qs if _pick(doc, ev, [q], [(q.start, q.end)], False)]
+        out.append(replace(ev, time=time, quantities=ev.quantities or tuple(qs)))
+    return out
+
+
+def quantity_facts(doc: Doc, quantities: list[Quantity], mentions: list[Mention],
+                   times: list[TimeValue]) -> list[QuantityFacts]:
+    """Where, whose and when for each quantity, from the words around it."""
+    out = []
+    places = [m for m in mentions if coarse_of(m.kind) == "Place"]
+    for q in quantities:
+        span = doc.char_span(q.start, q.end, alignment_mode="expand")
+        if span is None:
+            continue
+        sent = span.sent
+        place = _place_after(doc, span, places)
+        actor = next((m.span for m in places if q.start <= m.start and m.end <= q.end), None)
+        if actor is None:  # "the U.S. maintained roughly 2,500 troops": the verb's subject
+            verb = span.root.head
+            subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            hit = subj and next((m for m in places if m.start <= subj.idx < m.end), None)
+            actor = hit.span if hit else None
+        time = next((t for t in times if t.start is not None and sent.start_char <= t.start < sent.end_char
+                     and t.value), None)
+        out.append(QuantityFacts(q, (sent.start_char, sent.end_char), place, actor, time))
+    return out
+
+
+def _place_after(doc: Doc, span, places: list[Mention]) -> tuple[int, int] | None:
+    """'2,500 troops in Iraq', '900 in neighboring Syria', '2,000 troops will remain in Iraq'."""
+    window = doc[span.end: min(len(doc), span.end + 6)]
+    for i, tok in enumerate(window):
+        if tok.text in (",", ";", ".") or (tok.pos_ == "CCONJ" and i > 0):
+            return None
+        if tok.lower_ in ("in", "inside", "within", "to"):
+            for nxt in window[i + 1:]:
+                hit = next((m for m in places if m.start <= nxt.idx < m.end), None)
+                if hit:
+                    return hit.span
+                if nxt.pos_ not in ("ADJ", "DET", "VERB"):
+                    break
+    return None

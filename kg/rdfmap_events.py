@@ -1,0 +1,192 @@
+"""Events, relations and quantities -> quads in their article's named graph.
+
+Each node points at the span that states it (gaf:denotedBy), so every fact leads back to its
+sentence. Plain triples (schema:containedInPlace, kg:partOf, kg:ledBy) stay easy to query; their
+evidence and confidence sit on an rdf:Statement that describes them.
+"""
+
+from __future__ import annotations
+
+from pyoxigraph import Literal, NamedNode
+
+from kg import iris
+from kg.extract.linking import QuantityFacts
+from kg.rdfmap import ArticleGraph, term, text
+from kg.records import EventRecord, Quantity, RelationRecord, Span
+from kg.vocab import GAF, KG, NIF, ORG, RDF, RDFS, SCHEMA, SEM, XSD
+
+ROLE_PROPERTIES = {"agent": KG.hasAgent, "patient": KG.hasPatient, "recipient": KG.hasRecipient,
+                   "speaker": KG.hasSpeaker}
+RELATION_PROPERTIES = {"located_in": SCHEMA.containedInPlace, "part_of": KG.partOf, "led_by": KG.ledBy}
+
+
+class EntityLocator:
+    """Which entity a span of an article names: the mention at it, or the longest one inside it."""
+
+    def __init__(self, entity_of: dict, labels: dict[str, str]) -> None:
+        self.by_doc: dict[str, list[tuple[int, int, str]]] = {}
+        for (doc_id, s, e), key in entity_of.items():
+            self.by_doc.setdefault(doc_id, []).append((s, e, key))
+        self.labels = labels
+
+    def at(self, doc_id: str, span: Span) -> str | None:
+        start, end = span
+        inside = [(e - s, -s, key) for s, e, key in self.by_doc.get(doc_id, ()) if start <= s and e <= end]
+        return max(inside)[2] if inside else None
+
+
+def decimal(value: float) -> Literal:
+    return Literal(f"{value:.2f}", datatype=term(XSD.decimal))
+
+
+def number(value: float) -> Literal:
+    return Literal(str(int(value)) if float(value).is_integer() else str(value),
+                   datatype=term(XSD.integer if float(value).is_integer() else XSD.decimal))
+
+
+def time_literal(value: str, datatype: str | None) -> Literal:
+    return Literal(value, datatype=term(XSD[datatype])) if datatype else Literal(value)
+
+
+def add_events(g: ArticleGraph, events: list[EventRecord], where: EntityLocator) -> None:
+    for ev in events:
+        node = NamedNode(str(iris.event(ev.doc_id, ev.trigger_start, ev.trigger_end)))
+        g.add(node, RDF.type, term(KG[ev.type]))
+        g.add(node, GAF.denotedBy, g.span(ev.trigger_start, ev.trigger_end, sentence=ev.sentence,
+                                          rule="event-trigger"))
+        g.add(node, KG.status, term(KG[ev.status]))
+        g.add(node, KG.confidence, decimal(ev.confidence))
+        names: dict[str, list[str]] = {}
+        for arg in ev.arguments:
+            key = where.at(ev.doc_id, (arg.start, arg.end))
+            if arg.role == "place":
+                if key:
+                    g.add(node, SEM.hasPlace, NamedNode(str(iris.entity(key))))
+                    names.setdefault("place", []).append(where.labels[key])
+                continue
+            if key is None and arg.role == "speaker":
+                source = NamedNode(str(iris.unnamed_source(ev.doc_id, arg.start, arg.end)))
+                g.add(source, RDF.type, term(KG.UnnamedSource))
+                g.add(source, RDFS.label, text(arg.text))
+                g.add(source, GAF.denotedBy, g.span(arg.start, arg.end, sentence=ev.sentence))
+                g.add(node, KG.hasSpeaker, source)
+                names.setdefault("speaker", []).append(arg.text)
+            elif key is not None and arg.role in ROLE_PROPERTIES:
+                g.add(node, ROLE_PROPERTIES[arg.role], NamedNode(str(iris.entity(key))))
+                names.setdefault(arg.role, []).append(where.labels[key])
+        if ev.time is not None:
+            g.add(node, KG.timeText, text(ev.time.text))
+            if ev.time.value:
+                g.add(node, SEM.hasTimeStamp, time_literal(ev.time.value, ev.time.datatype))
+        if ev.quote:
+            g.add(node, KG.quotation, text(ev.quote))
+        for q in ev.quantities:
+            add_quantity(g, q, node)
+        g.add(node, RDFS.label, text(event_label(ev, names)))
+
+
+def add_quantity(g: ArticleGraph, q: Quantity, event: NamedNode | None = None) -> NamedNode:
+    node = NamedNode(str(iris.quantity(g.doc.id, q.start, q.end)))
+    g.add(node, RDF.type, term(SCHEMA.QuantitativeValue))
+    g.add(node, GAF.denotedBy, g.span(q.start, q.end))
+    g.add(node, SCHEMA.unitText, text(q.unit))
+    if q.value is not None:
+        g.add(node, SCHEMA.value, number(q.value))
+    if q.min_value is not None:
+        g.add(node, SCHEMA.minValue, number(q.min_value))
+    if q.max_value is not None:
+        g.add(node, SCHEMA.maxValue, number(q.max_value))
+    if q.qualifier:
+        g.add(node, KG.qualifier, text(q.qualifier))
+    if q.from_value is not None:
+        before = NamedNode(node.value + "/from")
+        g.add(node, KG.fromQuantity, before)
+        g.add(before, RDF.type, term(SCHEMA.QuantitativeValue))
+        g.add(before, SCHEMA.value, number(q.from_value))
+        g.add(before, SCHEMA.unitText, text(q.unit))
+        if q.from_qualifier:
+            g.add(before, KG.qualifier, text(q.from_qualifier))
+    if event is not None:
+        g.add(event, KG.hasQuantity, node)
+    return node
+
+
+def add_quantity_facts(g: ArticleGraph, facts: list[QuantityFacts], where: EntityLocator) -> None:
+    """Every quantity of the article, with the place, actor and time its sentence gives it."""
+    for f in facts:
+        node = add_quantity(g, f.quantity)
+        g.span(*f.sentence, kind=NIF.Sentence)
+        place = where.at(g.doc.id, f.place) if f.place else None
+        actor = where.at(g.doc.id, f.actor) if f.actor else None
+        if place:
+            g.add(node, SEM.hasPlace, NamedNode(str(iris.entity(place))))
+        if actor:
+            g.add(node, KG.countsActor, NamedNode(str(iris.entity(actor))))
+        if f.time is not None and f.time.value:
+            g.add(node, SEM.hasTimeStamp, time_literal(f.time.value, f.time.datatype))
+            g.add(node, KG.timeText, text(f.time.text))
+
+
+def add_relations(g: ArticleGraph, relations: list[RelationRecord], where: EntityLocator) -> None:
+    for r in relations:
+        subj = where.at(r.doc_id, r.subject)
+        obj = r.role if r.predicate == "part_of" and r.object is None else (
+            where.at(r.doc_id, r.object) if r.object else None)
+        if subj is None or (r.predicate != "holds_role" and obj is None) or subj == obj:
+            continue
+        evidence = g.span(*r.evidence, kind=NIF.Sentence)
+        if r.predicate == "holds_role":
+            _membership(g, r, subj, obj, evidence)
+            continue
+        s, p, o = (NamedNode(str(iris.entity(subj))), term(RELATION_PROPERTIES[r.predicate]),
+                   NamedNode(str(iris.entity(obj))))
+        g.add(s, p, o)
+        stmt = NamedNode(str(iris.statement(r.doc_id, subj, r.predicate, obj)))
+        g.add(stmt, RDF.type, term(RDF.Statement))
+        g.add(stmt, RDF.subject, s)
+        g.add(stmt, RDF.predicate, p)
+        g.add(stmt, RDF.object, o)
+        g.add(stmt, GAF.denotedBy, evidence)
+        g.add(stmt, KG.confidence, decimal(r.confidence))
+
+
+def _membership(g: ArticleGraph, r: RelationRecord, person: str, org: str | None, evidence) -> None:
+    node = NamedNode(str(iris.membership(person, r.role or "", org)))
+    role = NamedNode(str(iris.role(r.role or "")))
+    g.add(node, RDF.type, term(ORG.Membership))
+    g.add(node, ORG.member, NamedNode(str(iris.entity(person))))
+    if org:
+        g.add(node, ORG.organization, NamedNode(str(iris.entity(org))))
+    g.add(node, ORG.role, role)
+    g.add(role, RDF.type, term(ORG.Role))
+    g.add(role, RDFS.label, text(r.role or ""))
+    g.add(node, KG.former, Literal("true" if r.former else "false", datatype=term(XSD.boolean)))
+    g.add(node, GAF.denotedBy, evidence)
+    g.add(node, KG.confidence, decimal(r.confidence))
+
+
+def event_label(ev: EventRecord, names: dict[str, list[str]]) -> str:
+    """'Withdrawal by United States in Iraq (5200 → 3000 troops; planned)': readable, not pretty."""
+    parts = [_words(ev.type)]
+    for role, prep in (("agent", "by"), ("speaker", "by"), ("patient", "of"), ("recipient", "to"),
+                       ("place", "in")):
+        if names.get(role):
+            parts.append(f"{prep} {' and '.join(dict.fromkeys(names[role]))}")
+    extra = []
+    for q in ev.quantities[:1]:
+        amount = f"{_n(q.from_value)} → {_n(q.value)}" if q.from_value is not None else (
+            f"{q.qualifier + ' ' if q.qualifier else ''}{_n(q.value if q.value is not None else q.min_value)}")
+        extra.append(f"{amount} {q.unit}")
+    if ev.time is not None:
+        extra.append(ev.time.value or ev.time.text)
+    extra.append(ev.status.lower())
+    return f"{' '.join(parts)} ({'; '.join(extra)})"
+
+
+def _words(camel: str) -> str:
+    out = "".join(" " + c.lower() if c.isupper() else c for c in camel).strip()
+    return out[:1].upper() + out[1:]
+
+
+def _n(value: float | None) -> str:
+    return "?" if value is None else f"{value:,.0f}"
