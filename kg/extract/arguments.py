@@ -46,7 +46,7 @@ class ArgumentFinder:
         """The last person named before a 'he'/'she', within a couple of sentences."""
         sent_starts = [s.start for s in self.doc.sents if s.start <= pron.i]
         floor = sent_starts[-1 - PRONOUN_LOOKBACK_SENTENCES] if len(sent_starts) > PRONOUN_LOOKBACK_SENTENCES else 0
-        people = [e for e in self.doc.ents if e.label_ == "PERSON" and floor <= e.start and e.end <= pron.i]
+        people = [e for e in self.doc.ents if e.label_ in self.lex.words("person_labels") and floor <= e.start and e.end <= pron.i]
         return people[-1] if people else None
 
     def _actor_modifiers(self, tok: Token, named_by_prep_only: bool = False) -> list[Span]:
@@ -113,7 +113,7 @@ class ArgumentFinder:
             if (ent is None or ent.label_ not in labels) and t.lemma_.lower() in self.lex.words("place_nouns"):
                 inner = [self.entity_of[c.i] for c in sorted(t.children, key=lambda c: -c.i)
                          if c.dep_ in ("compound", "poss", "nmod", "amod") and c.i in self.entity_of]
-                ent = next((e for e in inner if e.label_ in labels and e.label_ != "NORP"), None)
+                ent = next((e for e in inner if e.label_ in labels), None)
             if ent is not None and (ent.start_char, ent.end_char) not in out:
                 out.append((ent.start_char, ent.end_char))
         return out
@@ -227,7 +227,16 @@ class ArgumentFinder:
         obj_role = self.lex.object_roles.get(m.type, "patient")
         if obj_role != "none":
             for c in v.children:
-                if c.dep_ == "dobj":
+                if c.dep_ != "dobj":
+                    continue
+                if c.lemma_.lower() in self.lex.words("transparent_nouns") and not any(
+                        prep == "of" for prep, _ in self.preps(c)):
+                    # "transfer control of X": the parser may hang 'of X' on the verb
+                    c = next((p for prep, p in self.preps(v) if prep == "of"), c)
+                ent = self.entity_of.get(c.i)
+                if obj_role == "agent" and ent is not None and ent.label_ in self.lex.words("place_labels"):
+                    found.append(("place", c))  # "will visit Beijing": a place, not a partner
+                else:
                     found.append((obj_role, c))
         self._add_preps(m, v, found)
 
@@ -274,7 +283,7 @@ class ArgumentFinder:
             if role != "patient" or tok.i in self.entity_of or tok.lemma_.lower() not in forces:
                 continue
             for ent in self._actor_modifiers(tok):
-                if ent.label_ in ("GPE", "NORP"):
+                if ent.label_ in self.lex.words("country_labels"):
                     spans.append(("agent", (ent.start_char, ent.end_char)))
             break
 

@@ -126,7 +126,8 @@ def find_events(doc: Doc, doc_id: str, skipped: tuple[Span, ...] = ()) -> list[E
             continue
         args = [a for a in finder.arguments(m, absorbed.get(m.token.i, []))
                 if not _overlaps(a.start, a.end, skipped)]
-        if m.entry.needs_participant and not _names_entity(args, finder):
+        # a verb trigger folded into the noun ("a drone attack ... killed two soldiers") vouches for it
+        if m.entry.needs_participant and not absorbed.get(m.token.i) and not _names_entity(args, finder):
             continue
         start, end = _trigger_span(doc, m)
         sent = m.token.sent

@@ -107,8 +107,9 @@ def find_status(trigger: Token, is_verbal: bool, is_statement: bool, lex: Lexico
                 or _future_time(t, cues.get("planned_time_words", frozenset()))):
             planned_by_modal = True
         if via == "self":
-            if is_verbal and t.tag_ == "VBG" and aux & {"be", "is", "are", "was", "were"}:
-                ongoing = True
+            progressive_passive = any(c.dep_ == "auxpass" and c.tag_ == "VBG" for c in t.children)
+            if is_verbal and (t.tag_ == "VBG" and "be" in aux or progressive_passive):
+                ongoing = True  # "are relocating", "are being redeployed"
             elif is_verbal and not is_statement and t.tag_ in ("VBZ", "VBP") and not aux:
                 ongoing = True
             if is_verbal and _infinitive(t) and t.dep_ != "xcomp":
