@@ -1,0 +1,300 @@
+"""Counts in news text -> kg.records.Quantity: 'roughly 2,500 troops', 'thousands of fighters',
+'fewer than 2,000 U.S. troops', 'from approximately 5,200 to 3,000 troops' (one change).
+
+Why tokens and not the CARDINAL entities alone: the small model cuts ranges and changes oddly
+("approximately 5,200 to 3,000" is one CARDINAL, "Between 2,000" another). So numbers are read
+from the tokens, entity labels only veto (dates, money, percentages, laws), and part of speech
+and dependency labels decide which words may stand between a number and its noun.
+Only units of the lexicon (kg/data/quantities.yaml) are kept, so every Quantity means something
+for an event ("two countries", "3 percent" are skipped). A number with no noun of its own ("and
+over 900 in Syria") takes the unit of the previous count of its sentence. A span runs from the
+qualifier (or "from"/"between") to the unit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any, NamedTuple
+
+import yaml
+from spacy.tokens import Doc, Span
+
+from kg.records import Quantity
+
+LEXICON_FILE = "quantities.yaml"
+APPROXIMATE, UPPER, LOWER, VAGUE = "approximate", "upper", "lower", "vague"
+MAX_MODIFIERS = 5  # words allowed between a number and its unit: "2,500 U.S.-led coalition troops"
+LONGEST_PHRASE = 4  # tokens in the longest lexicon phrase
+_DIGITS = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_SUFFIXED = re.compile(r"^(\d+(?:\.\d+)?)([a-z]+)$")
+_YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
+_HYPHENS = ("-", "–", "—")
+_MODIFIER_DEPS = ("compound", "amod", "nmod")
+# After a bare number these parts of speech show that the unit was left out ("over 900 in Syria").
+_ELISION_POS = ("ADP", "PUNCT", "CCONJ", "AUX", "VERB", "ADV", "SCONJ", "PART")
+
+
+@dataclass(frozen=True)
+class _Number:
+    start: int  # token indices, end exclusive
+    end: int
+    value: float | None
+    vague: str | None = None  # a vague count as written ("thousands"); then value is None
+    vague_min: float | None = None
+
+
+class _Qualifier(NamedTuple):
+    start: int
+    text: str
+    family: str
+
+
+def _singular(phrase: str) -> str:
+    """'service members' -> 'service member', so one lexicon entry covers '1 service member'."""
+    if phrase.endswith("ies"):
+        return phrase[:-3] + "y"
+    return phrase[:-1] if phrase.endswith("s") and not phrase.endswith("ss") else phrase
+
+
+def _clean(node: Any, path: Any, where: str) -> Any:
+    """Lower-case every phrase, collapse its spaces, turn lists into sets; reject what YAML misread."""
+    if isinstance(node, dict):
+        return {_clean(k, path, where): _clean(v, path, f"{where}.{k}") for k, v in node.items()}
+    if isinstance(node, list):
+        return {_clean(item, path, where) for item in node}
+    if isinstance(node, str) and node.strip():
+        return " ".join(node.lower().split())
+    if isinstance(node, (int, float)) and isinstance(node, bool) == where.endswith("demonym_units"):
+        return node
+    raise ValueError(f"{path}: {where}: expected a phrase or a number, not {node!r}")
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> dict[str, Any]:
+    """Load and index kg/data/quantities.yaml once."""
+    path = resources.files("kg") / "data" / LEXICON_FILE
+    try:
+        raw = _clean(yaml.safe_load(path.read_text(encoding="utf-8")) or {}, path, "lexicon")
+    except (OSError, yaml.YAMLError) as exc:
+        raise ValueError(f"{path}: cannot read the quantity lexicon ({exc})") from exc
+    required = ("qualifiers", "postfix_qualifiers", "vague", "vague_prefixes", "numbers",
+                "multipliers", "suffixes", "connectors", "number_entity_labels", "units",
+                "adjacent_units", "demonym_units")
+    missing = [key for key in required if key not in raw]
+    odd = [f"{sec}.{k}" for sec in ("vague", "numbers", "multipliers", "suffixes")
+           for k, v in raw.get(sec, {}).items() if not isinstance(v, (int, float))]
+    if missing or odd:
+        raise ValueError(f"{path}: missing sections {missing} or entries without a number {odd}")
+    units = set().union(*raw["units"].values())
+    return {**raw, **raw["connectors"], "units": units | {_singular(u) for u in units},
+            "pre": {w: fam for fam, ws in raw["qualifiers"].items() for w in ws},
+            "post": {w: fam for fam, ws in raw["postfix_qualifiers"].items() for w in ws},
+            "labels": {label.upper() for label in raw["number_entity_labels"]}}
+
+
+def qualifier_family(qualifier: str | None) -> str | None:
+    """'roughly' -> 'approximate', 'fewer than' -> 'upper', 'over' -> 'lower', 'thousands' -> 'vague'."""
+    lex, text = _lexicon(), " ".join((qualifier or "").lower().split())
+    if text in lex["vague"] or any(text.startswith(p + " ") for p in lex["vague_prefixes"]):
+        return VAGUE
+    return lex["pre"].get(text) or lex["post"].get(text)
+
+
+def find_quantities(doc: Doc) -> list[Quantity]:
+    """Every count of a lexicon unit in the Doc, sorted by offset."""
+    sentences = doc.sents if doc.has_annotation("SENT_START") else [doc[:]]
+    found = [q for sent in sentences for q in _sentence_quantities(doc, sent, _lexicon())]
+    return sorted(found, key=lambda q: (q.start, q.end))
+
+
+def _sentence_quantities(doc: Doc, sent: Span, lex: dict) -> list[Quantity]:
+    found: list[Quantity] = []
+    last, i = None, sent.start  # last: unit of the previous count, and the token after it
+    while i < sent.end:
+        quantity, i = _quantity_at(doc, i, sent, lex, last) or (None, i + 1)
+        if quantity is not None:
+            found.append(quantity)
+            last = (quantity.unit, i)
+    return found
+
+
+def _text(doc: Doc, start: int, end: int) -> str:
+    return " ".join(doc[start:end].text.lower().split())
+
+
+def _phrase_at(doc: Doc, start: int, limit: int, table) -> int:
+    """Length in tokens of the longest phrase of `table` starting at token `start` (0 if none)."""
+    for n in range(LONGEST_PHRASE, 0, -1):
+        if start + n <= limit and _text(doc, start, start + n) in table:
+            return n
+    return 0
+
+
+def _read_number(doc: Doc, i: int, limit: int, lex: dict) -> _Number | None:
+    """The written number starting at token i: '2,500', 'two thousand', '3k', 'thousands'."""
+    if n := _phrase_at(doc, i, limit, lex["vague"]):
+        return _Number(i, i + n, None, _text(doc, i, i + n), float(lex["vague"][_text(doc, i, i + n)]))
+    n = _phrase_at(doc, i, limit, lex["vague_prefixes"])
+    if n and i + n < limit and (size := lex["multipliers"].get(doc[i + n].lower_)):  # "several hundred"
+        return _Number(i, i + n + 1, None, _text(doc, i, i + n + 1), float(size))
+    parts, j = [], i
+    if doc[i].lower_ in ("a", "an") and i + 1 < limit and doc[i + 1].lower_ in lex["multipliers"]:
+        parts, j = [("word", 1.0)], i + 1  # "a dozen", "a thousand"
+    while j < limit:
+        step, part = 1, _number_part(doc[j].lower_, lex)
+        if part is None and parts and j + 1 < limit and doc[j].lower_ in (*_HYPHENS, "and"):
+            step, part = 2, _number_part(doc[j + 1].lower_, lex)  # "twenty-five", "hundred and ten"
+            if part and (parts[-1][0] == "mult") != (doc[j].lower_ == "and"):
+                part = None
+        if part is None or not _continues(parts, part):
+            break
+        parts.append(part)
+        j += step
+    total = current = 0.0
+    for kind, value in parts:
+        if kind != "mult":
+            current += value
+        elif value < 1000:  # hundred, dozen multiply what precedes them
+            current = (current or 1.0) * value
+        else:
+            total, current = total + (current or 1.0) * value, 0.0
+    return _Number(i, j, total + current) if parts else None
+
+
+def _continues(parts: list[tuple[str, float]], part: tuple[str, float]) -> bool:
+    """Does `part` extend the number? 'two' 'thousand', 'twenty' 'five': yes; '2,000' '2,500': no."""
+    if part[0] == "mult" or not parts or part[0] == "digit":
+        return bool(parts) == (part[0] == "mult")
+    kind, value = parts[-1]
+    return kind == "mult" or (kind == "word" and value >= 20 and value % 10 == 0 and part[1] < 10)
+
+
+def _number_part(low: str, lex: dict) -> tuple[str, float] | None:
+    if _DIGITS.match(low):
+        return "digit", float(low.replace(",", ""))
+    if (m := _SUFFIXED.match(low)) and m.group(2) in lex["suffixes"]:
+        return "digit", float(m.group(1)) * lex["suffixes"][m.group(2)]
+    for kind, table in (("word", lex["numbers"]), ("mult", lex["multipliers"])):
+        if low in table:
+            return kind, float(table[low])
+    return None
+
+
+def _qualified_number_at(doc: Doc, i: int, limit: int, lex: dict):
+    """(qualifier or None, number) for a qualifier and a countable number at token i, or None."""
+    n = _phrase_at(doc, i, limit, lex["pre"])
+    n = 0 if doc[i].dep_ == "prt" else n  # "handed over 900 prisoners": a verb particle, no bound
+    number = _read_number(doc, i + n, limit, lex) if i + n < limit else None
+    if number is None or (i > 0 and doc[i - 1].is_currency) or any(
+            t.ent_type_ and t.ent_type_ not in lex["labels"] for t in doc[number.start:number.end]):
+        return None
+    return (_Qualifier(i, _text(doc, i, i + n), lex["pre"][_text(doc, i, i + n)]) if n else None), number
+
+
+def _is_modifier(doc: Doc, k: int, limit: int) -> bool:
+    """Can token k stand between a number and its unit ('U.S.', 'coalition', 'US-led')?"""
+    tok = doc[k]
+    return (tok.pos_ in ("ADJ", "PROPN") or tok.text in _HYPHENS
+            or (tok.pos_ == "NOUN" and tok.dep_ in _MODIFIER_DEPS)
+            or (tok.pos_ == "VERB" and tok.dep_ == "amod")  # "US-led", "trained"
+            or (tok.pos_ == "CCONJ" and k + 1 < limit and doc[k + 1].pos_ in ("ADJ", "PROPN")))
+
+
+def _unit_after(doc: Doc, j: int, limit: int, lex: dict, vague: bool) -> tuple[int, int] | None:
+    """Token span of the lexicon noun a number ending at j counts, or None."""
+    if j < limit and doc[j].lower_ in lex["adjacent_units"]:
+        return j, j + 1  # "30 dead"
+    k = j
+    if vague and k < limit and doc[k].lower_ == "of":  # "thousands of (the) fighters"
+        k += 2 if k + 1 < limit and (doc[k + 1].pos_ == "DET" or doc[k + 1].tag_ == "PRP$") else 1
+    for k in range(k, min(k + MAX_MODIFIERS + 1, limit)):
+        n = _phrase_at(doc, k, limit, lex["units"])  # not when it modifies a later noun: "anti-ship"
+        if n and not (doc[k + n - 1].dep_ in _MODIFIER_DEPS and doc[k + n - 1].head.i >= k + n):
+            return k, k + n
+        if lex["demonym_units"] and doc[k].ent_type_ == "NORP" and doc[k].tag_ in ("NNPS", "NNS"):
+            return k, k + 1  # "3,000 Americans"
+        if not _is_modifier(doc, k, limit):
+            return None
+    return None
+
+
+def _point(number: _Number, qualifier: _Qualifier | None) -> dict[str, Any]:
+    """Value, bounds and qualifier of one number."""
+    if number.vague:
+        return {"value": None, "min_value": number.vague_min, "qualifier": number.vague}
+    family = qualifier.family if qualifier else None
+    return {"value": number.value, "qualifier": qualifier.text if qualifier else None,
+            "min_value": number.value if family == LOWER else None,
+            "max_value": number.value if family == UPPER else None}
+
+
+def _inherited_unit(doc: Doc, n1: _Number, end: int, limit: int, last: tuple[str, int] | None):
+    """The unit a bare number borrows from the previous count ('... and over 900 in Syria')."""
+    single = _text(doc, n1.start, n1.end)
+    if last is None or _YEAR.match(single) or single == "one":
+        return None
+    if end < limit and (doc[end].pos_ not in _ELISION_POS or doc[end].lower_ == "of"):
+        return None  # something else follows the number: "900 kilometres", "five of them"
+    if any(t.tag_ in ("NNS", "NNPS") for t in doc[last[1]:n1.start]):
+        return None  # a plural noun in between may be what is counted
+    return last[0]
+
+
+def _quantity_at(doc: Doc, i: int, sent: Span, lex: dict, last: tuple[str, int] | None):
+    """(Quantity or None, next token) for a number starting at token i, or None if there is none."""
+    limit = sent.end
+    first = _qualified_number_at(doc, i, limit, lex)
+    if first is None:
+        return None
+    q1, n1 = first
+    if q1 is None and n1.vague is None and i > sent.start and doc[i - 1].pos_ in ("NOUN", "PROPN"):
+        return None, n1.end  # an identifier: "Route 1", "Article 5"
+    opener, end = (doc[i - 1].lower_ if i > sent.start else ""), n1.end
+    if not q1 and (n := _phrase_at(doc, end, limit, lex["post"])):  # "2,000 or more"
+        q1, end = _Qualifier(end, (t := _text(doc, end, end + n)), lex["post"][t]), end + n
+    unit = _unit_after(doc, end, limit, lex, n1.vague is not None)
+    fields, start = _point(n1, q1), min(q1.start if q1 else i, n1.start)
+    k = unit[1] if unit else end
+    conn, kind = (doc[k].lower_ if k + 1 < limit else ""), None
+    if conn in lex["change"].get(opener, ()):
+        kind = "change"  # "from 5,200 to 3,000"
+    elif conn in lex["range"].get(opener, ()) or (unit is None and conn in lex["bare_range"]):
+        kind = "range"  # "between 2,000 and 2,500", "2,000-2,500"
+    second = _qualified_number_at(doc, k + 1, limit, lex) if kind else None
+    unit2 = second and _unit_after(doc, second[1].end, limit, lex, second[1].vague is not None)
+    if second and (unit is None or unit2 is None or _text(doc, *unit) == _text(doc, *unit2)):
+        (q2, n2), unit, end = second, unit2 or unit, second[1].end
+        start = i - 1 if opener in lex["change"] or opener in lex["range"] else start
+        if kind == "change":
+            fields = {**_point(n2, q2), "from_value": n1.value, "from_qualifier": fields["qualifier"]}
+        else:
+            fields = {"value": None, "min_value": fields["min_value"] if n1.vague else n1.value,
+                      "max_value": n2.value, "qualifier": fields["qualifier"]}
+    if unit is None:
+        unit_text, stop = _inherited_unit(doc, n1, end, limit, last), end
+        if unit_text is None:
+            return None, end
+    elif _YEAR.match(_text(doc, n1.start, n1.end)) and unit[0] != n1.end:
+        return None, unit[1]  # a year before a noun phrase, not a count
+    else:
+        unit_text = doc[unit[0]:unit[1]].text
+        fields, stop = _change_after(doc, max(end, unit[1]), limit, lex, fields)
+    start_char, end_char = doc[start].idx, doc[stop - 1].idx + len(doc[stop - 1].text)
+    return Quantity(start=start_char, end=end_char, text=doc.text[start_char:end_char],
+                    unit=unit_text, **{"value": None, **fields}), stop
+
+
+def _change_after(doc: Doc, k: int, limit: int, lex: dict, fields: dict) -> tuple[dict, int]:
+    """'3,000 troops, down from 5,200': the number after 'down from' becomes from_value."""
+    if "from_value" in fields or fields.get("value") is None:
+        return fields, k
+    s = k + 1 if k < limit and doc[k].text == "," else k
+    n = _phrase_at(doc, s, limit, lex["change_after"])
+    before = _qualified_number_at(doc, s + n, limit, lex) if n and s + n < limit else None
+    if before is None or before[1].vague:
+        return fields, k
+    return {**fields, "from_value": before[1].value,
+            "from_qualifier": before[0].text if before[0] else None}, before[1].end
