@@ -9,7 +9,7 @@ import spacy
 
 from kg.extract.events import find_events
 from kg.extract.triggers import LexiconError, load_lexicon, parse_lexicon
-from kg.records import HAPPENED, HYPOTHETICAL, NEGATED, ONGOING, PLANNED
+from kg.records import HAPPENED, HYPOTHETICAL, NEGATED, ONGOING, PLANNED, REPORTED
 
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus"
 
@@ -215,6 +215,17 @@ def test_attack_noun_subject_of_kill_is_one_event(nlp):
     found = events(nlp, "A drone attack on the base killed two soldiers.")
     assert [(e.type, e.trigger) for e in found] == [("Attack", "drone attack")]
     assert "two soldiers" in role(found[0], "patient")
+
+
+def test_hearsay_is_reported(nlp):
+    ev = one(nlp, "Militants reportedly attacked a convoy near Kirkuk.", "Attack")
+    assert ev.status == REPORTED and role(ev, "agent") == ["Militants"]
+
+
+def test_unparsed_doc_is_refused(nlp):
+    with pytest.raises(ValueError, match="parser"):
+        find_events(nlp.make_doc("The US will withdraw troops."), "raw")
+    assert find_events(nlp(""), "empty") == []
 
 
 def test_complete_withdrawal_denied(nlp):

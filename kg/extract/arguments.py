@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.records import Argument
 from kg.extract.status import governing_frames
-from kg.extract.triggers import Lexicon, TriggerMatch, expand_objects
+from kg.extract.triggers import Lexicon, TriggerMatch
 
 ACTOR_ROLES = ("agent", "recipient", "speaker")
 PARTICIPANT_ROLES = ("agent", "patient", "recipient", "speaker")
@@ -45,8 +45,9 @@ class ArgumentFinder:
     def _antecedent(self, pron: Token) -> Span | None:
         """The last person named before a 'he'/'she', within a couple of sentences."""
         sent_starts = [s.start for s in self.doc.sents if s.start <= pron.i]
-        floor = sent_starts[-1 - PRONOUN_LOOKBACK_SENTENCES] if len(sent_starts) > PRONOUN_LOOKBACK_SENTENCES else 0
-        people = [e for e in self.doc.ents if e.label_ in self.lex.words("person_labels") and floor <= e.start and e.end <= pron.i]
+        floor = sent_starts[max(0, len(sent_starts) - 1 - PRONOUN_LOOKBACK_SENTENCES)] if sent_starts else 0
+        people = [e for e in self.doc.ents if e.label_ in self.lex.words("person_labels")
+                  and floor <= e.start and e.end <= pron.i]
         return people[-1] if people else None
 
     def _actor_modifiers(self, tok: Token, named_by_prep_only: bool = False) -> list[Span]:
@@ -164,7 +165,6 @@ class ArgumentFinder:
 
     def arguments(self, m: TriggerMatch, absorbed: list[TriggerMatch] = ()) -> list[Argument]:
         found: list[tuple[str, Token]] = []  # (role, head token), in order of preference
-        places: list[tuple[int, int]] = []
         if m.is_verbal:
             self._verbal(m, found)
         else:

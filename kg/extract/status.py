@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-from kg.records import HAPPENED, HYPOTHETICAL, NEGATED, ONGOING, PLANNED
+from kg.records import HAPPENED, HYPOTHETICAL, NEGATED, ONGOING, PLANNED, REPORTED
 from kg.extract.triggers import Lexicon
 
 # Dependencies that start a clause of their own: climbing stops there.
@@ -91,7 +91,7 @@ def find_status(trigger: Token, is_verbal: bool, is_statement: bool, lex: Lexico
     """The kg:status local name for the event named by `trigger`."""
     cues = lex.status
     frames = governing_frames(trigger)
-    negated = hypothetical = ongoing = False
+    negated = hypothetical = ongoing = reported = False
     planned_by_modal = planned_by_governor = False
     below = trigger  # the frame the current one was reached from
     for f in frames:
@@ -106,6 +106,8 @@ def find_status(trigger: Token, is_verbal: bool, is_statement: bool, lex: Lexico
         if (aux & cues.get("planned_modals", frozenset()) or marks & cues.get("planned_marks", frozenset())
                 or _future_time(t, cues.get("planned_time_words", frozenset()))):
             planned_by_modal = True
+        if _lemmas(t, ("advmod",)) & cues.get("reported_adverbs", frozenset()):
+            reported = True  # "reportedly killed": hearsay the writer does not assert
         if via == "self":
             progressive_passive = any(c.dep_ == "auxpass" and c.tag_ == "VBG" for c in t.children)
             if is_verbal and (t.tag_ == "VBG" and "be" in aux or progressive_passive):
@@ -133,6 +135,8 @@ def find_status(trigger: Token, is_verbal: bool, is_statement: bool, lex: Lexico
         return NEGATED
     if hypothetical:
         return HYPOTHETICAL
+    if reported:
+        return REPORTED
     if planned_by_modal:
         return PLANNED
     if planned_by_governor:

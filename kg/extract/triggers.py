@@ -151,9 +151,9 @@ def parse_lexicon(data, source: str = LEXICON_FILE) -> Lexicon:
             spec_preps[k] = str(v)
         object_roles[etype] = str(spec.get("object_role", "patient"))
     lists = {name: _words(data.get(name), name, sets, lower=not name.endswith("_labels")) for name in (
-        "place_labels", "actor_labels", "country_labels", "person_labels", "no_trigger_labels", "transparent_nouns", "leader_verbs",
-        "light_verbs", "person_pronouns", "relative_pronouns", "place_preps", "partitive_heads",
-        "place_nouns")}
+        "place_labels", "actor_labels", "country_labels", "person_labels", "no_trigger_labels",
+        "transparent_nouns", "leader_verbs", "light_verbs", "person_pronouns", "relative_pronouns",
+        "place_preps", "partitive_heads", "place_nouns")}
     lists.update({f"@{name}": _words(words, f"word_sets.{name}", sets) for name, words in sets.items()})
     status = {k: _words(v, f"status.{k}", sets) for k, v in (data.get("status") or {}).items()}
     return Lexicon(entries={k: tuple(v) for k, v in entries.items()}, preps=preps,
