@@ -30,6 +30,7 @@ NER_COARSE = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": 
 NOT_FOR_PERSONS = {"City", "AdministrativeRegion", "Region", "Facility"}
 NAME_SUFFIXES = {"jr.", "jr", "sr.", "sr", "ii", "iii", "iv"}
 NAME_PARTICLES = ("al-", "el-", "al ", "el ", "ad-", "ash-", "as-", "an-", "ar-", "at-", "az-")
+MISREAD_CITY_POPULATION = 100_000
 ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&]{1,7}$")
 
 
@@ -93,6 +94,9 @@ def _mention(ent: SpacySpan, doc_id: str, gaz: Gazetteer) -> Mention | None:
     if context_kind:
         return _make(span, doc_id, context_kind, name, None, "context")
     if label == "ORG":
+        place = _misread_place(name, gaz)
+        if place is not None:
+            return _make(span, doc_id, place.kind, place.name, place.key, "gazetteer")
         return _make(span, doc_id, _org_kind(name), name, None, "ner")
     return _make(span, doc_id, NER_KINDS[label], name, None, "ner")
 
@@ -157,6 +161,18 @@ def _display_name(text: str) -> str:
     if text.isupper() and len(text) > 5 and " " not in text:
         return text.title()
     return text
+
+
+def _misread_place(name: str, gaz: Gazetteer):
+    """NER often calls a city an organization ('stationed in Erbil'): a one-word 'organization' that
+    is a large city or a country, and no organization the gazetteer knows, is that place."""
+    if " " in name or _org_kind(name) != "Organization":
+        return None
+    entry = gaz.best(name, coarse="Place")
+    if entry is not None and (entry.kind == "Country" or (entry.kind == "City" and (entry.population or 0)
+                                                          >= MISREAD_CITY_POPULATION)):
+        return entry
+    return None
 
 
 def _org_kind(name: str) -> str:
