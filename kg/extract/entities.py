@@ -204,7 +204,7 @@ def surname_forms(name: str) -> set[str]:
             forms.add(last[len(particle):])
     if len(words) >= 3 and words[-2].lower() in ("al", "el", "bin", "ibn", "de", "van", "von", "da"):
         forms.add(" ".join(words[-2:]))
-    return {f for f in forms if f[:1].isupper() and len(f) > 2}
+    return {f for f in forms if len(f) > 2 and re.match(r"^(?:[a-z]{1,3}[- ])?[A-Z]", f)}
 
 
 def _with_short_names(doc: Doc, doc_id: str, found: list[Mention], skipped: tuple[Span, ...]) -> list[Mention]:
