@@ -25,6 +25,7 @@ from kg.extract.relations import find_relations
 from kg.extract.timex import find_times
 from kg.gazetteer import Gazetteer
 from kg.ingest import read_inputs
+from kg.kinds import coarse_of
 from kg.nlp import load_pipeline, model_info
 from kg.rdfmap import article_quads, entity_quads
 from kg.rdfmap_events import EntityLocator, add_events, add_quantity_facts, add_relations
@@ -121,7 +122,7 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, *, model: str | Non
 
     t = time.perf_counter()
     quads = list(entity_quads(resolution.entities))
-    where = EntityLocator(resolution.entity_of, {e.key: e.label for e in resolution.entities})
+    where = locator(resolution)
     for a in articles:
         graph = article_quads(a.doc, a.mentions, resolution.entity_of)
         add_events(graph, a.events, where)
@@ -146,6 +147,21 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, *, model: str | Non
     report = _report(inputs, articles, errors, counts, timings, resolution, model)
     atomic_write_text(out / REPORT_JSON, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     return BuildResult(out, [a.doc.id for a in articles], errors, counts, timings, report)
+
+
+def locator(resolution) -> EntityLocator:
+    """Find entities by span; capitals acting stand for their country, when that country is known."""
+    gazetteer = Gazetteer.load()
+    keys = {e.key for e in resolution.entities}
+    metonyms = {}
+    for e in resolution.entities:
+        entry = gazetteer.get(e.key)
+        if entry is not None and entry.kind == "City" and entry.capital and entry.country:
+            country = f"country/{entry.country.lower()}"
+            if country in keys:
+                metonyms[e.key] = country
+    places = frozenset(e.key for e in resolution.entities if coarse_of(e.kind) == "Place")
+    return EntityLocator(resolution.entity_of, {e.key: e.label for e in resolution.entities}, metonyms, places)
 
 
 def _entity_counts(entities, articles) -> dict:

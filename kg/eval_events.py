@@ -297,7 +297,7 @@ def _score_match(view: GraphView, ev: Node, gold: GoldEvent, nodes_for, actor_pr
         if gold.time.value is not None:
             time_ok = any(str(o) == gold.time.value for o in g.objects(ev, SEM.hasTimeStamp))
         else:
-            time_ok = any(gold.time.text.casefold() in str(o).casefold() for o in g.objects(ev, K("timeText")))
+            time_ok = any(_same_expression(gold.time.text, str(o)) for o in g.objects(ev, K("timeText")))
         if not time_ok:
             missing.append(f"time: {gold.time.value or gold.time.text}")
     quantity_ok = None if gold.quantity is None else _quantity_ok(view, ev, gold.quantity)
@@ -375,3 +375,10 @@ def score_events(view: GraphView, events: Iterable[GoldEvent], articles: dict[st
         attachment_matched=totals["matched_att"], absolute_dates=totals["abs"], quantities=totals["qty"],
         status=Ratio(sum(m.status for m in matched), len(matched)),
         matched=tuple(sorted(matched, key=lambda m: m.gold_id)), missed=tuple(sorted(missed, key=lambda m: m.gold_id)))
+
+
+def _same_expression(gold: str, found: str) -> bool:
+    """A time expression as written, give or take its preposition: 'in the coming months' ~
+    'the coming months'. Either contains the other (case-insensitive)."""
+    a, b = gold.casefold().strip(), found.casefold().strip()
+    return bool(b) and (a in b or b in a)

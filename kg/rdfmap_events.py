@@ -7,12 +7,14 @@ evidence and confidence sit on an rdf:Statement that describes them.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pyoxigraph import Literal, NamedNode
 
 from kg import iris
 from kg.extract.linking import QuantityFacts
 from kg.rdfmap import ArticleGraph, term, text
-from kg.records import EventRecord, Quantity, RelationRecord, Span
+from kg.records import Argument, EventRecord, Quantity, RelationRecord, Span
 from kg.vocab import GAF, KG, NIF, ORG, RDF, RDFS, SCHEMA, SEM, XSD
 
 ROLE_PROPERTIES = {"agent": KG.hasAgent, "patient": KG.hasPatient, "recipient": KG.hasRecipient,
@@ -23,16 +25,29 @@ RELATION_PROPERTIES = {"located_in": SCHEMA.containedInPlace, "part_of": KG.part
 class EntityLocator:
     """Which entity a span of an article names: the mention at it, or the longest one inside it."""
 
-    def __init__(self, entity_of: dict, labels: dict[str, str]) -> None:
+    def __init__(self, entity_of: dict, labels: dict[str, str], metonyms: dict[str, str] | None = None,
+                 places: frozenset[str] = frozenset()) -> None:
         self.by_doc: dict[str, list[tuple[int, int, str]]] = {}
         for (doc_id, s, e), key in entity_of.items():
             self.by_doc.setdefault(doc_id, []).append((s, e, key))
         self.labels = labels
+        self.metonyms = metonyms or {}
+        self.places = places
 
     def at(self, doc_id: str, span: Span) -> str | None:
+        """The mention inside the span (the longest), else the one overlapping it most."""
         start, end = span
-        inside = [(e - s, -s, key) for s, e, key in self.by_doc.get(doc_id, ()) if start <= s and e <= end]
-        return max(inside)[2] if inside else None
+        mentions = self.by_doc.get(doc_id, ())
+        inside = [(e - s, -s, key) for s, e, key in mentions if start <= s and e <= end]
+        if inside:
+            return max(inside)[2]
+        overlap = [(min(e, end) - max(s, start), -s, key) for s, e, key in mentions if s < end and start < e]
+        return max(overlap)[2] if overlap else None
+
+    def actor_at(self, doc_id: str, span: Span) -> str | None:
+        """As `at`, but a capital acting stands for its country ('Washington has agreed')."""
+        key = self.at(doc_id, span)
+        return self.metonyms.get(key, key) if key else None
 
 
 def decimal(value: float) -> Literal:
@@ -50,6 +65,7 @@ def time_literal(value: str, datatype: str | None) -> Literal:
 
 def add_events(g: ArticleGraph, events: list[EventRecord], where: EntityLocator) -> None:
     for ev in events:
+        ev = _with_handed_over_place(ev)
         node = NamedNode(str(iris.event(ev.doc_id, ev.trigger_start, ev.trigger_end)))
         g.add(node, RDF.type, term(KG[ev.type]))
         g.add(node, GAF.denotedBy, g.span(ev.trigger_start, ev.trigger_end, sentence=ev.sentence,
@@ -58,21 +74,25 @@ def add_events(g: ArticleGraph, events: list[EventRecord], where: EntityLocator)
         g.add(node, KG.confidence, decimal(ev.confidence))
         names: dict[str, list[str]] = {}
         for arg in ev.arguments:
-            key = where.at(ev.doc_id, (arg.start, arg.end))
             if arg.role == "place":
-                if key:
+                key = where.at(ev.doc_id, (arg.start, arg.end))
+                if key and (not where.places or key in where.places):
                     g.add(node, SEM.hasPlace, NamedNode(str(iris.entity(key))))
                     names.setdefault("place", []).append(where.labels[key])
                 continue
+            key = where.actor_at(ev.doc_id, (arg.start, arg.end))
             if key is None and arg.role == "speaker":
                 source = NamedNode(str(iris.unnamed_source(ev.doc_id, arg.start, arg.end)))
                 g.add(source, RDF.type, term(KG.UnnamedSource))
                 g.add(source, RDFS.label, text(arg.text))
                 g.add(source, GAF.denotedBy, g.span(arg.start, arg.end, sentence=ev.sentence))
                 g.add(node, KG.hasSpeaker, source)
+                g.add(node, KG.hasAgent, source)  # a speaker is the agent of the speech act
                 names.setdefault("speaker", []).append(arg.text)
             elif key is not None and arg.role in ROLE_PROPERTIES:
                 g.add(node, ROLE_PROPERTIES[arg.role], NamedNode(str(iris.entity(key))))
+                if arg.role == "speaker":
+                    g.add(node, KG.hasAgent, NamedNode(str(iris.entity(key))))
                 names.setdefault(arg.role, []).append(where.labels[key])
         if ev.time is not None:
             g.add(node, KG.timeText, text(ev.time.text))
@@ -83,6 +103,15 @@ def add_events(g: ArticleGraph, events: list[EventRecord], where: EntityLocator)
         for q in ev.quantities:
             add_quantity(g, q, node)
         g.add(node, RDFS.label, text(event_label(ev, names)))
+
+
+def _with_handed_over_place(ev: EventRecord) -> EventRecord:
+    """A handover of a base or a town happens there: its patient is also its place (kept only
+    if it resolves to a place)."""
+    if ev.type != "Handover" or any(a.role == "place" for a in ev.arguments):
+        return ev
+    extra = tuple(Argument("place", a.start, a.end, a.text) for a in ev.arguments if a.role == "patient")
+    return replace(ev, arguments=ev.arguments + extra)
 
 
 def add_quantity(g: ArticleGraph, q: Quantity, event: NamedNode | None = None) -> NamedNode:
