@@ -108,7 +108,7 @@ def add_events(g: ArticleGraph, events: list[EventRecord], where: EntityLocator)
 def _with_handed_over_place(ev: EventRecord) -> EventRecord:
     """A handover of a base or a town happens there: its patient is also its place (kept only
     if it resolves to a place)."""
-    if ev.type != "Handover" or any(a.role == "place" for a in ev.arguments):
+    if ev.type != "Handover":
         return ev
     extra = tuple(Argument("place", a.start, a.end, a.text) for a in ev.arguments if a.role == "patient")
     return replace(ev, arguments=ev.arguments + extra)
