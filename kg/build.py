@@ -1,9 +1,12 @@
 """`kg build`: the whole road from input files to a build folder, as one library call.
 
-ingest -> spaCy -> extraction -> resolution -> RDF mapping -> store and files -> views and report.
-Docs are dropped as soon as their records are extracted, so memory holds records, not parses.
-Bad inputs are reported and skipped; the rest of the batch is built; a batch with nothing to
-build leaves an existing build untouched.
+ingest -> spaCy (N processes) -> extraction -> records on disk -> resolution -> RDF mapping ->
+store -> Turtle/TriG, explorer, report. Articles stream through: parses are dropped once their
+records are written, resolution keeps counts per name, and quads go to the on-disk store one
+article at a time. `into=True` adds to an existing build: unchanged articles (same id and content
+hash) are not parsed again, changed ones replace their old records, and entity keys given before
+are kept. Bad inputs are reported and skipped; a batch with nothing to build leaves the existing
+build untouched.
 """
 
 from __future__ import annotations
@@ -12,46 +15,31 @@ import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from kg import __version__
 from kg.atomic import atomic_write_text
-from kg.extract.entities import find_mentions
-from kg.extract.events import find_events
-from kg.extract.linking import QuantityFacts, attach, quantity_facts
-from kg.extract.quantities import find_quantities
-from kg.extract.relations import find_relations
-from kg.extract.timex import find_times
 from kg.gazetteer import Gazetteer
 from kg.ingest import read_inputs
 from kg.kinds import coarse_of
 from kg.nlp import load_pipeline, model_info
+from kg.pipeline import ArticleRecords, default_jobs, extract
 from kg.rdfmap import article_quads, entity_quads
 from kg.rdfmap_events import EntityLocator, add_events, add_quantity_facts, add_relations
-from kg.records import Alias, Document, EventRecord, InputError, Mention, RelationRecord
-from kg.resolve import resolve
-from kg.store import EXPLORER_HTML, REPORT_JSON, load_dataset, write_graph_files
+from kg.recordio import RecordFile
+from kg.records import Document, InputError
+from kg.resolve import Resolution, Resolver
+from kg.store import EXPLORER_HTML, REPORT_JSON, GraphWriter, load_dataset
 
 Progress = Callable[[int], None]
-
-
-@dataclass
-class ArticleRecords:
-    """What one article yields once its Doc is gone: compact records only."""
-
-    doc: Document
-    mentions: list[Mention]
-    aliases: list[Alias]
-    events: list[EventRecord] = field(default_factory=list)
-    relations: list[RelationRecord] = field(default_factory=list)
-    quantities: list[QuantityFacts] = field(default_factory=list)
+EXPLORER_MAX_ARTICLES = 2_000  # beyond this, `kg view` writes the explorer on demand
 
 
 @dataclass
 class BuildResult:
     out_dir: Path
-    documents: list[str]
+    documents: list[str]  # the articles parsed by this run
     errors: list[InputError]
     counts: dict
     timings: dict
@@ -59,7 +47,7 @@ class BuildResult:
 
     @property
     def ok(self) -> bool:
-        return not self.errors and bool(self.documents)
+        return not self.errors
 
 
 class NothingToBuild(RuntimeError):
@@ -70,86 +58,96 @@ class NothingToBuild(RuntimeError):
         self.errors = errors
 
 
-def extract(docs: Iterable[Document], model: str | None = None, batch_size: int = 32,
-            on_article: Progress | None = None) -> Iterator[ArticleRecords]:
-    """Parse articles in batches and yield each one's records (the pure extractors' output)."""
-    nlp = load_pipeline(model)
-    gazetteer = Gazetteer.load()
-    pairs = ((d.text, d) for d in docs)
-    for parsed, doc in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-        records = extract_article(parsed, doc, gazetteer)
-        if on_article:
-            on_article(1)
-        yield records
-
-
-def extract_article(parsed, doc: Document, gazetteer: Gazetteer) -> ArticleRecords:
-    """Every extractor over one parsed article; the Doc can be dropped afterwards."""
-    mentions, aliases = find_mentions(parsed, doc.id, gazetteer, doc.skipped)
-    times = find_times(parsed, doc.published)
-    quantities = [q for q in find_quantities(parsed) if not doc.is_skipped(q.start, q.end)]
-    events = attach(parsed, find_events(parsed, doc.id, doc.skipped), times, quantities)
-    relations = find_relations(parsed, doc.id, mentions)
-    facts = quantity_facts(parsed, quantities, mentions, times)
-    return ArticleRecords(doc, mentions, aliases, events, relations, facts)
-
-
 def build(inputs: Iterable[str | Path], out_dir: str | Path, *, model: str | None = None,
-          explorer: bool = True, on_article: Progress | None = None) -> BuildResult:
-    """Build the knowledge graph of `inputs` into `out_dir` (graph.ttl, graph.trig, store/, ...)."""
-    out = Path(out_dir)
+          jobs: int | None = None, into: bool = False, explorer: bool = True,
+          on_article: Progress | None = None) -> BuildResult:
+    """Build (or, with `into`, extend) the knowledge graph of `inputs` in `out_dir`."""
+    out, records = Path(out_dir), RecordFile(Path(out_dir))
+    t0 = time.perf_counter()
     timings: dict[str, float] = {}
     errors: list[InputError] = []
-    inputs = [str(p) for p in inputs]
+    known = records.index() if into else {}
+    unchanged: set[str] = set()
 
     def documents() -> Iterator[Document]:
-        for item in read_inputs(inputs):
+        for item in read_inputs([str(p) for p in inputs]):
             if isinstance(item, InputError):
                 errors.append(item)
+            elif known.get(item.id) == item.content_hash:
+                unchanged.add(item.id)
             else:
                 yield item
 
-    t0 = time.perf_counter()
-    articles = list(extract(documents(), model=model, on_article=on_article))
-    timings["read_parse_extract"] = time.perf_counter() - t0
-    if not articles:
+    jobs = jobs or default_jobs()
+    fresh: list[str] = []
+    staged = RecordFile(out / ".staging")
+    staged.write(_counting(extract(documents(), model=model, jobs=jobs, on_article=on_article), fresh))
+    timings["parse_extract"] = time.perf_counter() - t0
+    if not fresh and not unchanged:
+        _discard(staged)
         raise NothingToBuild(errors)
+    # the build's records: the fresh ones, then the old ones they do not replace
+    old = records.read(ArticleRecords, skip=set(fresh)) if into else iter(())
+    records.write(_chain(staged.read(ArticleRecords), old))
+    _discard(staged)
+    return _finish(out, records, fresh, errors, timings, t0, model, jobs, explorer)
 
+
+def remove(build_dir: str | Path, doc_ids: Iterable[str], *, explorer: bool = True) -> BuildResult:
+    """Take articles out of a build; entities only they mentioned go with them."""
+    out, records = Path(build_dir), RecordFile(Path(build_dir))
+    ids = set(doc_ids)
+    missing = ids - set(records.index())
+    if missing:
+        raise KeyError(f"not in {build_dir}: {', '.join(sorted(missing))}")
+    t0 = time.perf_counter()
+    records.write(records.read(ArticleRecords, skip=ids))
+    return _finish(out, records, [], [], {}, t0, None, 1, explorer)
+
+
+def _finish(out: Path, records: RecordFile, fresh: list[str], errors: list[InputError], timings: dict,
+            t0: float, model, jobs: int, explorer: bool) -> BuildResult:
+    """Resolve every stored article, map it to RDF, write the store, files, explorer and report."""
     t = time.perf_counter()
-    resolution = resolve((m for a in articles for m in a.mentions),
-                         (al for a in articles for al in a.aliases), Gazetteer.load())
+    resolver = Resolver(Gazetteer.load(), previous=records.read_keys())
+    n_articles = 0
+    for a in records.read(ArticleRecords):
+        resolver.add_article(a.mentions, a.aliases)
+        n_articles += 1
+    resolution = resolver.resolve()
     timings["resolve"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    quads = list(entity_quads(resolution.entities))
     where = locator(resolution)
-    for a in articles:
-        graph = article_quads(a.doc, a.mentions, resolution.entity_of)
-        add_events(graph, a.events, where)
-        add_relations(graph, a.relations, where)
-        add_quantity_facts(graph, a.quantities, where)
-        quads.extend(graph.quads)
-    timings["map"] = time.perf_counter() - t
+    summaries = []
+    with GraphWriter(out) as writer:
+        writer.add(entity_quads(resolution.entities))
+        for a in records.read(ArticleRecords):
+            where.set_article(a.doc.id, [(m.start, m.end, resolution.key_of(m)) for m in a.mentions])
+            graph = article_quads(a.doc, a.mentions, resolution.key_of)
+            add_events(graph, a.events, where)
+            add_relations(graph, a.relations, where)
+            add_quantity_facts(graph, a.quantities, where)
+            writer.add(graph.quads)
+            summaries.append(_summary(a))
+    records.write_keys(resolution.node_keys)
+    timings["map_and_write"] = time.perf_counter() - t
+    counts = dict(writer.counts)
 
-    t = time.perf_counter()
-    counts = write_graph_files(out, quads)
-    timings["write"] = time.perf_counter() - t
-
-    if explorer:
+    if explorer and n_articles <= EXPLORER_MAX_ARTICLES:
         t = time.perf_counter()
         from kg.explorer import write_explorer
 
         write_explorer(load_dataset(out), out / EXPLORER_HTML)
         timings["explorer"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
-
-    counts.update(_entity_counts(resolution.entities, articles))
-    report = _report(inputs, articles, errors, counts, timings, resolution, model)
+    counts.update(_counts(resolution, summaries))
+    report = _report(summaries, fresh, errors, counts, timings, resolution, model, jobs)
     atomic_write_text(out / REPORT_JSON, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    return BuildResult(out, [a.doc.id for a in articles], errors, counts, timings, report)
+    return BuildResult(out, fresh, errors, counts, timings, report)
 
 
-def locator(resolution) -> EntityLocator:
+def locator(resolution: Resolution) -> EntityLocator:
     """Find entities by span; capitals acting stand for their country, when that country is known."""
     gazetteer = Gazetteer.load()
     keys = {e.key for e in resolution.entities}
@@ -161,31 +159,53 @@ def locator(resolution) -> EntityLocator:
             if country in keys:
                 metonyms[e.key] = country
     places = frozenset(e.key for e in resolution.entities if coarse_of(e.kind) == "Place")
-    return EntityLocator(resolution.entity_of, {e.key: e.label for e in resolution.entities}, metonyms, places)
+    return EntityLocator({e.key: e.label for e in resolution.entities}, metonyms, places)
 
 
-def _entity_counts(entities, articles) -> dict:
-    return {"articles": len(articles),
-            "mentions": sum(len(a.mentions) for a in articles),
-            "events": sum(len(a.events) for a in articles),
-            "relations": sum(len(a.relations) for a in articles),
-            "quantities": sum(len(a.quantities) for a in articles),
-            "entities": len(entities),
-            "entities_by_class": dict(sorted(Counter(e.kind for e in entities).items()))}
+def _counting(articles: Iterator[ArticleRecords], ids: list[str]) -> Iterator[ArticleRecords]:
+    for a in articles:
+        ids.append(a.doc.id)
+        yield a
 
 
-def _report(inputs, articles, errors, counts, timings, resolution, model) -> dict:
-    words = sum(len(a.doc.text.split()) for a in articles)
+def _chain(*iterators):
+    for it in iterators:
+        yield from it
+
+
+def _discard(staged: RecordFile) -> None:
+    import shutil
+
+    shutil.rmtree(staged.dir.parent, ignore_errors=True)
+
+
+def _summary(a: ArticleRecords) -> dict:
+    return {"id": a.doc.id, "source": a.doc.source, "sha256": a.doc.content_hash,
+            "characters": len(a.doc.text), "words": len(a.doc.text.split()),
+            "mentions": len(a.mentions), "events": len(a.events), "relations": len(a.relations),
+            "quantities": len(a.quantities)}
+
+
+def _counts(resolution: Resolution, summaries: list[dict]) -> dict:
+    return {"articles": len(summaries),
+            **{k: sum(s[k] for s in summaries) for k in ("mentions", "events", "relations", "quantities")},
+            "entities": len(resolution.entities),
+            "entities_by_class": dict(sorted(Counter(e.kind for e in resolution.entities).items()))}
+
+
+def _report(summaries, fresh, errors, counts, timings, resolution, model, jobs) -> dict:
+    parsed_words = sum(s["words"] for s in summaries if s["id"] in set(fresh))
+    parse = timings.get("parse_extract")
     return {
         "newskg": __version__,
         "model": model_info(load_pipeline(model)),
-        "inputs": inputs,
-        "articles": [{"id": a.doc.id, "source": a.doc.source, "sha256": a.doc.content_hash,
-                      "characters": len(a.doc.text), "mentions": len(a.mentions)} for a in articles],
+        "jobs": jobs,
+        "parsed_this_run": sorted(fresh),
+        "articles": summaries,
         "errors": [{"source": e.source, "reason": e.reason} for e in errors],
         "counts": counts,
         "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
-        "words_per_second": round(words / timings["read_parse_extract"], 1) if words else None,
-        "merge_log": [{"entity": s.entity, "doc": s.doc_id, "start": s.start, "end": s.end,
-                       "text": s.text, "reason": s.reason} for s in resolution.merge_log],
+        "words_per_second": round(parsed_words / parse, 1) if parse and parsed_words else None,
+        "merge_log": [{"entity": s.entity, "form": s.form, "reason": s.reason, "mentions": s.mentions,
+                       "first_doc": s.first_doc} for s in resolution.merge_log],
     }

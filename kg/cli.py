@@ -27,30 +27,54 @@ def _fail(message: str, code: int = 2) -> None:
 def build(
     inputs: Annotated[list[Path], typer.Argument(help="Article files (.txt, .html, .jsonl) or folders.")],
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="The build folder to write.")] = Path("build"),
+    into: Annotated[Optional[Path], typer.Option(help="Add INPUTS to this existing build instead.")] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes (default: all cores).")] = None,
     model: Annotated[Optional[str], typer.Option(help="spaCy model name (default: best installed).")] = None,
     explorer: Annotated[bool, typer.Option(help="Also write explorer.html.")] = True,
 ) -> None:
-    """Build the knowledge graph of INPUTS into a build folder."""
+    """Build the knowledge graph of INPUTS into a build folder (or add them to one with --into)."""
     from kg.build import NothingToBuild, build as run_build
-    from kg.ingest import read_inputs  # noqa: F401  (fail early on a broken install)
+
+    if into is not None:
+        out_dir = into
 
     with Progress(TextColumn("[bold]parsing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True) as bar:
         task = bar.add_task("articles", total=None)
         try:
-            result = run_build(inputs, out_dir, model=model, explorer=explorer,
-                               on_article=lambda n: bar.advance(task, n))
+            result = run_build(inputs, out_dir, model=model, explorer=explorer, jobs=jobs,
+                               into=into is not None, on_article=lambda n: bar.advance(task, n))
         except NothingToBuild as failure:
             for e in failure.errors:
                 err.print(f"[red]skipped[/] {e}", highlight=False, markup=False)
             _fail(f"{failure}; nothing was written to {out_dir}", 1)
     for e in result.errors:
         err.print(f"skipped {e}", highlight=False, markup=False, style="red")
-    c = result.counts
-    out.print(f"built {c['articles']} articles: {c['entities']} entities, {c['mentions']} mentions, "
-              f"{c['triples']} triples in {result.timings['total']:.1f} s -> {out_dir}/", highlight=False)
+    _summary(result, out_dir)
     if result.errors:
         raise typer.Exit(1)
+
+
+def _summary(result, out_dir: Path) -> None:
+    c = result.counts
+    out.print(f"{len(result.documents)} articles parsed; the build holds {c['articles']} articles: "
+              f"{c['entities']} entities, {c['events']} events, {c['mentions']} mentions, "
+              f"{c['triples']} triples ({result.timings['total']:.1f} s) -> {out_dir}/", highlight=False)
+
+
+@app.command()
+def remove(
+    build_dir: Annotated[Path, typer.Argument(help="A build folder.")],
+    doc: Annotated[list[str], typer.Option("--doc", help="Id of an article to take out (repeatable).")],
+) -> None:
+    """Take articles out of a build."""
+    from kg.build import remove as run_remove
+
+    try:
+        result = run_remove(build_dir, doc)
+    except (KeyError, FileNotFoundError) as failure:
+        _fail(str(failure).strip("'\""))
+    _summary(result, build_dir)
 
 
 @app.command()

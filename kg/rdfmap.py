@@ -9,7 +9,7 @@ builds go straight into the store without a detour through rdflib objects.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -97,12 +97,13 @@ class ArticleGraph:
         self.add(NamedNode(str(iris.entity(entity_key))), GAF.denotedBy, node)
 
 
-def article_quads(doc: Document, mentions: Iterable[Mention], entity_of: dict) -> ArticleGraph:
+def article_quads(doc: Document, mentions: Iterable[Mention], key_of: Callable[[Mention], str | None]
+                  ) -> ArticleGraph:
     """The article's named graph: the article itself and every mention with its entity."""
     g = ArticleGraph(doc)
     g.article()
     for m in mentions:
-        key = entity_of.get((m.doc_id, m.start, m.end))
+        key = key_of(m)
         if key is not None:
             g.mention(m, key)
     return g

@@ -25,14 +25,16 @@ RELATION_PROPERTIES = {"located_in": SCHEMA.containedInPlace, "part_of": KG.part
 class EntityLocator:
     """Which entity a span of an article names: the mention at it, or the longest one inside it."""
 
-    def __init__(self, entity_of: dict, labels: dict[str, str], metonyms: dict[str, str] | None = None,
+    def __init__(self, labels: dict[str, str], metonyms: dict[str, str] | None = None,
                  places: frozenset[str] = frozenset()) -> None:
         self.by_doc: dict[str, list[tuple[int, int, str]]] = {}
-        for (doc_id, s, e), key in entity_of.items():
-            self.by_doc.setdefault(doc_id, []).append((s, e, key))
         self.labels = labels
         self.metonyms = metonyms or {}
         self.places = places
+
+    def set_article(self, doc_id: str, spans: list[tuple[int, int, str | None]]) -> None:
+        """The mentions of the article being mapped (one article at a time keeps memory flat)."""
+        self.by_doc = {doc_id: [(s, e, k) for s, e, k in spans if k is not None]}
 
     def at(self, doc_id: str, span: Span) -> str | None:
         """The mention inside the span (the longest), else the one overlapping it most."""

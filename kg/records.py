@@ -88,14 +88,14 @@ class Alias:
 
 @dataclass(frozen=True)
 class MergeStep:
-    """One line of the merge log: a mention joined to an entity, and the reason why."""
+    """One line of the merge log: a name form joined to an entity, and the reason why.
+    Logged per form (not per mention) so the log grows with the names, not with the corpus."""
 
     entity: str  # entity key
-    doc_id: str
-    start: int
-    end: int
-    text: str
+    form: str  # the name as written
     reason: str
+    mentions: int  # how many mentions carry this form
+    first_doc: str  # the first article (by id) where it occurs
 
 
 @dataclass(frozen=True)
@@ -106,14 +106,10 @@ class Entity:
     label: str
     kind: str
     alt_labels: tuple[str, ...] = ()
-    mentions: tuple[Mention, ...] = ()
     same_as: tuple[str, ...] = ()  # external IRIs (Wikidata, GeoNames)
     lat: float | None = None
     lon: float | None = None
-
-    @property
-    def doc_ids(self) -> tuple[str, ...]:
-        return tuple(sorted({m.doc_id for m in self.mentions}))
+    mention_count: int = 0
 
 
 # --- events, relations, quantities and times (issue 3) ---------------------------------------

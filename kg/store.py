@@ -29,42 +29,78 @@ class NotABuild(FileNotFoundError):
     """The folder holds no newskg build (no store and no graph.trig)."""
 
 
-def _order(q: ox.Quad) -> tuple[str, str, str, str]:
-    return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+class GraphWriter:
+    """Streams quads into a fresh on-disk store, then writes graph.trig and graph.ttl from it.
+
+    Every quad also goes, as a triple, into a scratch store whose default graph so holds the union
+    of the named graphs without duplicates: graph.ttl is a dump of it. The order of both files is the store's
+    index order, which depends only on the content: the same input gives byte-identical files,
+    whatever the insertion order or the number of worker processes. On success the new store
+    replaces the old one; on failure the old build is left as it was.
+    """
+
+    BATCH = 50_000
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out = Path(out_dir)
+        self.counts: dict[str, int] = {}
+        self._buffer: list[ox.Quad] = []
+
+    def __enter__(self) -> "GraphWriter":
+        self.out.mkdir(parents=True, exist_ok=True)
+        self._dir = Path(tempfile.mkdtemp(prefix=".store-", dir=self.out))
+        self._union_dir = Path(tempfile.mkdtemp(prefix=".union-", dir=self.out))
+        self.store = ox.Store(str(self._dir))
+        self.union = ox.Store(str(self._union_dir))
+        return self
+
+    def add(self, quads: Iterable[ox.Quad]) -> None:
+        self._buffer.extend(quads)
+        if len(self._buffer) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        self.store.bulk_extend(self._buffer)
+        self.union.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                               for q in self._buffer)
+        self._buffer = []
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if exc_type is None:
+                self._flush()
+                self.store.flush()
+                self._write_files()
+        except BaseException:
+            exc_type = True
+            raise
+        finally:
+            del self.store, self.union
+            shutil.rmtree(self._union_dir, ignore_errors=True)
+            if exc_type is None:
+                _swap(self._dir, self.out / STORE_DIR)
+            else:
+                shutil.rmtree(self._dir, ignore_errors=True)
+
+    def _write_files(self) -> None:
+        graphs = sorted(self.store.named_graphs(), key=lambda g: g.value)
+        with atomic_open(self.out / GRAPH_TRIG, "wb") as f:
+            ox.serialize((q for g in graphs for q in self.store.quads_for_pattern(None, None, None, g)),
+                         f, ox.RdfFormat.TRIG, prefixes=PREFIXES)
+        with atomic_open(self.out / GRAPH_TTL, "wb") as f:
+            self.union.dump(f, ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
+        triples = len(self.union)
+        quads = sum(1 for g in graphs for _ in self.store.quads_for_pattern(None, None, None, g))
+        self.counts = {"triples": int(triples), "quads": quads, "graphs": len(graphs)}
 
 
-def write_graph_files(out_dir: Path, quads: Iterable[ox.Quad]) -> dict[str, int]:
-    """Write store/, graph.trig and graph.ttl for these quads; return the counts."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    ordered = sorted(set(quads), key=_order)
-    triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in ordered},
-                     key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    _replace_store(out_dir, ordered)
-    with atomic_open(out_dir / GRAPH_TRIG, "wb") as f:
-        ox.serialize(ordered, f, ox.RdfFormat.TRIG, prefixes=PREFIXES)
-    with atomic_open(out_dir / GRAPH_TTL, "wb") as f:
-        ox.serialize(triples, f, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    return {"quads": len(ordered), "triples": len(triples),
-            "graphs": len({q.graph_name for q in ordered})}
-
-
-def _replace_store(out_dir: Path, quads: list[ox.Quad]) -> None:
-    """Load a fresh store beside the old one, then swap the folders."""
-    fresh = Path(tempfile.mkdtemp(prefix=".store-", dir=out_dir))
-    try:
-        store = ox.Store(str(fresh))
-        store.bulk_extend(quads)
-        store.flush()
-        del store
-        target = out_dir / STORE_DIR
-        old = out_dir / f".store-old-{os.getpid()}"
-        if target.exists():
-            target.rename(old)
-        fresh.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise
+def _swap(fresh: Path, target: Path) -> None:
+    """Put the fresh store in place of the old one (two renames; the old one is then removed)."""
+    old = target.with_name(f".store-old-{os.getpid()}")
+    if target.exists():
+        target.rename(old)
+    fresh.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def open_store(build_dir: str | Path) -> ox.Store:

@@ -141,3 +141,38 @@ def test_hostile_text_gives_valid_turtle_and_escaped_html(tmp_path):
     html = (tmp_path / "out" / "explorer.html").read_text()
     assert "<script>alert" not in html and "<img src=x" not in html and "javascript:alert" not in html
     assert load_dataset(tmp_path / "out") is not None and result.documents
+
+
+def test_two_processes_give_the_same_graph_as_one(example_build, tmp_path):
+    build([CORPUS], tmp_path, jobs=2, explorer=False)
+    assert (tmp_path / GRAPH_TTL).read_bytes() == (example_build / GRAPH_TTL).read_bytes()
+
+
+def test_incremental_build_adds_replaces_and_removes_articles(tmp_path):
+    from kg.build import remove
+
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir(), two.mkdir()
+    shutil.copy(CORPUS / "pentagon-iraq-drawdown.txt", one)
+    shutil.copy(CORPUS / "us-troop-reduction-iraq.txt", two)
+    out = tmp_path / "out"
+    first = build([one], out, explorer=False, jobs=1)
+    iraq = rows(out, 'SELECT ?e WHERE { ?e rdfs:label "Iraq" }')
+    added = build([two], out, into=True, explorer=False, jobs=1)
+    assert added.documents == ["us-troop-reduction-iraq"]
+    assert rows(out, 'SELECT ?e WHERE { ?e rdfs:label "Iraq" }') == iraq  # stable IRI, one node
+    full = (out / GRAPH_TTL).read_bytes()
+    again = build([one, two], out, into=True, explorer=False, jobs=1)
+    assert again.documents == [] and (out / GRAPH_TTL).read_bytes() == full  # nothing changed
+    fresh = tmp_path / "fresh"
+    build([one, two], fresh, explorer=False, jobs=1)
+    assert (fresh / GRAPH_TTL).read_bytes() == full  # same as building both at once
+    # a changed article replaces its old named graph
+    (one / "pentagon-iraq-drawdown.txt").write_text("Troops left Erbil on Monday, the Pentagon said.")
+    build([one], out, into=True, explorer=False, jobs=1)
+    texts = {r[0] for r in rows(out, "SELECT ?t WHERE { ?d nif:isString ?t }")}
+    assert "Troops left Erbil on Monday, the Pentagon said." in texts and len(texts) == 2
+    remove(out, ["pentagon-iraq-drawdown"], explorer=False)
+    assert rows(out, 'SELECT ?e WHERE { ?e rdfs:label "Erbil" }') == ()
+    assert len({r[0] for r in rows(out, "SELECT ?t WHERE { ?d nif:isString ?t }")}) == 1
+    assert first.documents == ["pentagon-iraq-drawdown"]

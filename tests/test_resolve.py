@@ -22,8 +22,8 @@ def m(doc, start, text, kind, key=None, name=None, rule="ner"):
     return Mention(doc, start, start + len(text), text, kind, (0, 500), key, rule, name or text)
 
 
-def keys_by_text(res):
-    return {(d, s): k for (d, s, _e), k in res.entity_of.items()}
+def keys_by_text(res, mentions):
+    return {(m.doc_id, m.start): res.key_of(m) for m in mentions}
 
 
 def test_normalize_ignores_article_case_and_possessive():
@@ -39,6 +39,7 @@ def test_gazetteer_keys_join_aliases_across_documents():
     assert e.label == "Islamic State" and set(e.alt_labels) == {"ISIS", "Daesh"}
     assert e.same_as == ("http://www.wikidata.org/entity/Q2429253",)
     assert all("gazetteer" in step.reason for step in res.merge_log)
+    assert {step.form for step in res.merge_log} == {"ISIS", "Daesh"}
 
 
 def test_acronym_defined_in_text_joins_long_form_and_later_uses():
@@ -58,7 +59,7 @@ def test_undefined_acronym_takes_the_only_definition_from_another_article():
     elsewhere = m("B", 5, "CTS", "Organization")
     res = resolve([long, short, elsewhere], [Alias("A", long.span, short.span, "acronym defined")],
                   FakeGazetteer())
-    assert len({k for k in res.entity_of.values()}) == 1
+    assert len({res.key_of(x) for x in (long, short, elsewhere)}) == 1 and len(res.entities) == 1
 
 
 def test_short_name_joins_the_only_person_with_that_surname():
@@ -66,7 +67,7 @@ def test_short_name_joins_the_only_person_with_that_surname():
     short = m("B", 100, "Sharaa", "Person", rule="surname")
     other = m("B", 200, "Bashar al-Assad", "Person")
     res = resolve([full, short, other], [], FakeGazetteer())
-    k = keys_by_text(res)
+    k = keys_by_text(res, [full, short, other])
     assert k[("B", 0)] == k[("B", 100)] == "person/ahmed-al-sharaa"
     assert k[("B", 200)] != k[("B", 0)]
     assert any("short name" in s.reason for s in res.merge_log)
@@ -89,4 +90,13 @@ def test_keys_do_not_depend_on_input_order():
           m("A", 50, "Qasem Soleimani", "Person")]
     r1 = resolve(ms, [], FakeGazetteer())
     r2 = resolve(list(reversed(ms)), [], FakeGazetteer())
-    assert r1.entities == r2.entities and r1.entity_of == r2.entity_of
+    assert r1.entities == r2.entities and r1.node_keys == r2.node_keys
+
+
+def test_previous_keys_are_kept_when_a_fuller_name_appears():
+    short_only = resolve([m("A", 0, "Soleimani", "Person")], [], FakeGazetteer())
+    assert short_only.entities[0].key == "person/soleimani"
+    later = resolve([m("A", 0, "Soleimani", "Person"), m("B", 0, "Qasem Soleimani", "Person")], [],
+                    FakeGazetteer(), previous=short_only.node_keys)
+    assert len(later.entities) == 1
+    assert later.entities[0].key == "person/soleimani" and later.entities[0].label == "Qasem Soleimani"

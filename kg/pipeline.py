@@ -1,0 +1,120 @@
+"""Parse and extract articles, in this process or in N worker processes.
+
+spaCy is the irreducible cost of a build, so this is where the cores go. Each worker loads the
+pipeline once and turns a batch of articles into compact records; only those records (never
+Docs) cross process boundaries. Batches are fed with back-pressure, so a corpus of any size
+streams through in bounded memory, and results come back in input order, so `--jobs 1` and
+`--jobs N` give the same graph.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+
+from kg.extract.entities import find_mentions
+from kg.extract.events import find_events
+from kg.extract.linking import QuantityFacts, attach, quantity_facts
+from kg.extract.quantities import find_quantities
+from kg.extract.relations import find_relations
+from kg.extract.timex import find_times
+from kg.gazetteer import Gazetteer
+from kg.nlp import load_pipeline
+from kg.records import Alias, Document, EventRecord, Mention, RelationRecord
+
+BATCH_SIZE = 16  # articles per nlp.pipe call and per task sent to a worker
+IN_FLIGHT = 4  # batches queued per worker: enough to keep it busy, little enough to stay small
+
+
+@dataclass
+class ArticleRecords:
+    """What one article yields once its Doc is gone: compact records only."""
+
+    doc: Document
+    mentions: list[Mention]
+    aliases: list[Alias]
+    events: list[EventRecord] = field(default_factory=list)
+    relations: list[RelationRecord] = field(default_factory=list)
+    quantities: list[QuantityFacts] = field(default_factory=list)
+
+
+def extract_article(parsed, doc: Document, gazetteer: Gazetteer) -> ArticleRecords:
+    """Every extractor over one parsed article; the Doc can be dropped afterwards."""
+    mentions, aliases = find_mentions(parsed, doc.id, gazetteer, doc.skipped)
+    times = find_times(parsed, doc.published)
+    quantities = [q for q in find_quantities(parsed) if not doc.is_skipped(q.start, q.end)]
+    events = attach(parsed, find_events(parsed, doc.id, doc.skipped), times, quantities)
+    relations = find_relations(parsed, doc.id, mentions)
+    facts = quantity_facts(parsed, quantities, mentions, times)
+    return ArticleRecords(doc, mentions, aliases, events, relations, facts)
+
+
+def _extract_batch(docs: list[Document], model: str | None) -> list[ArticleRecords]:
+    nlp, gazetteer = load_pipeline(model), Gazetteer.load()
+    pairs = ((d.text, d) for d in docs)
+    return [extract_article(parsed, d, gazetteer)
+            for parsed, d in nlp.pipe(pairs, as_tuples=True, batch_size=len(docs) or 1)]
+
+
+_worker_model: str | None = None
+
+
+def _init_worker(model: str | None) -> None:
+    global _worker_model
+    _worker_model = model
+    load_pipeline(model)  # once per worker, before the first batch
+    Gazetteer.load()
+
+
+def _work(docs: list[Document]) -> list[ArticleRecords]:
+    return _extract_batch(docs, _worker_model)
+
+
+def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    it = iter(docs)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def extract(docs: Iterable[Document], *, model: str | None = None, jobs: int = 1,
+            batch_size: int = BATCH_SIZE, on_article: Callable[[int], None] | None = None
+            ) -> Iterator[ArticleRecords]:
+    """Records of every article, in input order, parsed by `jobs` processes."""
+    if jobs <= 1:
+        for batch in _batches(docs, batch_size):
+            yield from _report(_extract_batch(batch, model), on_article)
+        return
+    load_pipeline(model)  # workers forked after this share the loaded model's pages
+    Gazetteer.load()
+    slots, stop = threading.Semaphore(jobs * IN_FLIGHT), threading.Event()
+
+    def fed() -> Iterator[list[Document]]:
+        for batch in _batches(docs, batch_size):
+            slots.acquire()
+            if stop.is_set():
+                return
+            yield batch
+
+    ctx = mp.get_context("fork")
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(model,)) as pool:
+        try:
+            for records in pool.imap(_work, fed()):
+                slots.release()
+                yield from _report(records, on_article)
+        finally:  # never leave the feeder blocked, or the pool could not shut down
+            stop.set()
+            slots.release()
+
+
+def _report(records: list[ArticleRecords], on_article) -> list[ArticleRecords]:
+    if on_article:
+        on_article(len(records))
+    return records
