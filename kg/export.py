@@ -25,7 +25,8 @@ from kg.store import GRAPH_TRIG, NotABuild, open_store
 from kg.vocab import PREFIXES
 
 RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML,
-               "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD}
+               "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS,
+               "jsonld": getattr(ox.RdfFormat, "JSON_LD", None)}  # pyoxigraph < 0.5 has no JSON-LD
 QUAD_FORMATS = {"trig", "nq", "jsonld"}
 FORMATS = (*RDF_FORMATS, "graphml", "gexf", "csv")
 EXTENSIONS = {"ttl": ".ttl", "nt": ".nt", "rdfxml": ".rdf", "trig": ".trig", "nq": ".nq",
@@ -79,11 +80,22 @@ def read_quads(build_dir: str | Path) -> list[ox.Quad]:
 def rdf_bytes(build_dir: str | Path, fmt: str) -> bytes:
     quads = read_quads(build_dir)
     prefixes = PREFIXES if fmt in ("ttl", "trig", "rdfxml") else None
+    if RDF_FORMATS[fmt] is None:
+        return _rdflib_jsonld(quads)
     if fmt in QUAD_FORMATS:
         return ox.serialize(quads, format=RDF_FORMATS[fmt], prefixes=prefixes)
     triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads},
                      key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     return ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=prefixes)
+
+
+def _rdflib_jsonld(quads: list[ox.Quad]) -> bytes:
+    """JSON-LD with named graphs through rdflib, for pyoxigraph versions that cannot write it."""
+    from rdflib import Dataset
+
+    dataset = Dataset()
+    dataset.parse(data=ox.serialize(quads, format=ox.RdfFormat.N_QUADS), format="nquads")
+    return dataset.serialize(format="json-ld", sort_keys=True, indent=1).encode("utf-8")
 
 
 # --- networks -------------------------------------------------------------------------------
