@@ -34,6 +34,7 @@ EXTENSIONS = {"ttl": ".ttl", "nt": ".nt", "rdfxml": ".rdf", "trig": ".trig", "nq
 CSV_COLUMNS = ("event_id", "date", "event_type", "cameo_code", "plover", "actor1", "actor2", "place",
                "latitude", "longitude", "source_url", "evidence", "status", "confidence")
 LIST_SEPARATOR = "|"
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")  # XML 1.0 Char
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -120,10 +121,10 @@ def date_span(value: str | None) -> tuple[str, str] | None:
 
 
 def _scalar(value):
-    """A value GraphML and GEXF can hold: lists joined with '|', None dropped by the caller."""
+    """A value GraphML and GEXF can hold: lists joined with '|', text XML-safe, None dropped by the caller."""
     if isinstance(value, (list, tuple, set, frozenset)):
-        return LIST_SEPARATOR.join(str(v) for v in value)
-    return value
+        value = LIST_SEPARATOR.join(str(v) for v in value)
+    return _NOT_XML.sub("\ufffd", value) if isinstance(value, str) else value
 
 
 def flat_network(graph: nx.MultiDiGraph, dynamic: bool) -> nx.MultiDiGraph:
@@ -140,7 +141,7 @@ def flat_network(graph: nx.MultiDiGraph, dynamic: bool) -> nx.MultiDiGraph:
         span = date_span(data.get("date")) if dynamic else None
         if span:
             attrs["start"], attrs["end"] = span
-        flat.add_edge(u, v, key=key, **attrs)
+        flat.add_edge(u, v, key=_scalar(key), **attrs)  # membership keys hold role titles: article text
     return flat
 
 

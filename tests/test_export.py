@@ -181,5 +181,6 @@ def test_network_attributes_are_scalars_and_dates_become_spells():
     assert flat.nodes["x"]["aliases"] == "one|two" and "lat" not in flat.nodes["x"]
     assert (flat.nodes["e1"]["start"], flat.nodes["e1"]["end"]) == ("2021-03-01", "2021-03-31")
     assert flat.edges["e1", "x", "agent@a1"]["start"] == "2021-03-01"
-    back = nx.read_gexf(io.BytesIO(network_bytes(_tiny_graph("<b>&</b>", "G"), "gexf")))
-    assert back.nodes["e1"]["evidence"] == "<b>&</b>"  # XML-escaped on the way out, intact on the way in
+    for fmt, read in (("gexf", nx.read_gexf), ("graphml", nx.read_graphml)):
+        back = read(io.BytesIO(network_bytes(_tiny_graph("<b>&</b>\x0b", "G"), fmt)))
+        assert back.nodes["e1"]["evidence"] == "<b>&</b>\ufffd"  # escaped out, intact in; no invalid XML
