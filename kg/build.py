@@ -20,6 +20,7 @@ from pathlib import Path
 
 from kg import __version__
 from kg.atomic import atomic_write_text
+from kg.crossdoc import link_same_events
 from kg.gazetteer import Gazetteer
 from kg.ingest import read_inputs
 from kg.kinds import coarse_of
@@ -119,17 +120,18 @@ def _finish(out: Path, records: RecordFile, fresh: list[str], errors: list[Input
 
     t = time.perf_counter()
     where = locator(resolution)
-    summaries = []
+    summaries, signatures = [], []
     with GraphWriter(out) as writer:
         writer.add(entity_quads(resolution.entities))
         for a in records.read(ArticleRecords):
             where.set_article(a.doc.id, [(m.start, m.end, resolution.key_of(m)) for m in a.mentions])
             graph = article_quads(a.doc, a.mentions, resolution.key_of)
-            add_events(graph, a.events, where)
+            signatures += add_events(graph, a.events, where)
             add_relations(graph, a.relations, where)
             add_quantity_facts(graph, a.quantities, where)
             writer.add(graph.quads)
             summaries.append(_summary(a))
+        writer.add(link_same_events(signatures, where.labels))
     records.write_keys(resolution.node_keys)
     timings["map_and_write"] = time.perf_counter() - t
     counts = dict(writer.counts)

@@ -93,3 +93,10 @@ def membership(person_key: str, title: str, org_key: str | None) -> URIRef:
 def statement(doc_id: str, subject_key: str, predicate: str, object_key: str) -> URIRef:
     """The rdf:Statement that carries the evidence of a plain triple in one article."""
     return URIRef(f"{BASE}id/statement/{_part(doc_id)}/{_flat(subject_key)}/{predicate}/{_flat(object_key)}")
+
+
+def event_link(later: str, earlier: str) -> URIRef:
+    """The statement that two articles' event nodes are one event (and why)."""
+    prefix = BASE + "id/event/"
+    parts = [iri[len(prefix):] if iri.startswith(prefix) else quote(iri, safe="") for iri in (later, earlier)]
+    return URIRef(BASE + "id/same-event/" + "--".join(p.replace("/", ".") for p in parts))

@@ -80,6 +80,11 @@ def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
         yield batch
 
 
+def _chain(head: list, tail: Iterator) -> Iterator:
+    yield from head
+    yield from tail
+
+
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
@@ -88,16 +93,20 @@ def extract(docs: Iterable[Document], *, model: str | None = None, jobs: int = 1
             batch_size: int = BATCH_SIZE, on_article: Callable[[int], None] | None = None
             ) -> Iterator[ArticleRecords]:
     """Records of every article, in input order, parsed by `jobs` processes."""
-    if jobs <= 1:
-        for batch in _batches(docs, batch_size):
+    batches = _batches(docs, batch_size)
+    first = next(batches, None)
+    second = next(batches, None)
+    if jobs <= 1 or second is None:  # one batch is not worth starting workers for
+        for batch in filter(None, (first, second, *batches)):
             yield from _report(_extract_batch(batch, model), on_article)
         return
+    batches = _chain([first, second], batches)
     load_pipeline(model)  # workers forked after this share the loaded model's pages
     Gazetteer.load()
     slots, stop = threading.Semaphore(jobs * IN_FLIGHT), threading.Event()
 
     def fed() -> Iterator[list[Document]]:
-        for batch in _batches(docs, batch_size):
+        for batch in batches:
             slots.acquire()
             if stop.is_set():
                 return

@@ -12,6 +12,7 @@ from dataclasses import replace
 from pyoxigraph import Literal, NamedNode
 
 from kg import iris
+from kg.crossdoc import EventSignature
 from kg.extract.linking import QuantityFacts
 from kg.rdfmap import ArticleGraph, term, text
 from kg.records import Argument, EventRecord, Quantity, RelationRecord, Span
@@ -65,7 +66,9 @@ def time_literal(value: str, datatype: str | None) -> Literal:
     return Literal(value, datatype=term(XSD[datatype])) if datatype else Literal(value)
 
 
-def add_events(g: ArticleGraph, events: list[EventRecord], where: EntityLocator) -> None:
+def add_events(g: ArticleGraph, events: list[EventRecord], where: EntityLocator) -> list[EventSignature]:
+    """The events' quads into the article graph; returns what cross-article linking needs."""
+    signatures = []
     for ev in events:
         ev = _with_handed_over_place(ev)
         node = NamedNode(str(iris.event(ev.doc_id, ev.trigger_start, ev.trigger_end)))
@@ -75,10 +78,12 @@ def add_events(g: ArticleGraph, events: list[EventRecord], where: EntityLocator)
         g.add(node, KG.status, term(KG[ev.status]))
         g.add(node, KG.confidence, decimal(ev.confidence))
         names: dict[str, list[str]] = {}
+        actors, places = set(), set()
         for arg in ev.arguments:
             if arg.role == "place":
                 key = where.at(ev.doc_id, (arg.start, arg.end))
                 if key and (not where.places or key in where.places):
+                    places.add(key)
                     g.add(node, SEM.hasPlace, NamedNode(str(iris.entity(key))))
                     names.setdefault("place", []).append(where.labels[key])
                 continue
@@ -92,6 +97,8 @@ def add_events(g: ArticleGraph, events: list[EventRecord], where: EntityLocator)
                 g.add(node, KG.hasAgent, source)  # a speaker is the agent of the speech act
                 names.setdefault("speaker", []).append(arg.text)
             elif key is not None and arg.role in ROLE_PROPERTIES:
+                if arg.role != "speaker":
+                    actors.add(key)
                 g.add(node, ROLE_PROPERTIES[arg.role], NamedNode(str(iris.entity(key))))
                 if arg.role == "speaker":
                     g.add(node, KG.hasAgent, NamedNode(str(iris.entity(key))))
@@ -105,6 +112,9 @@ def add_events(g: ArticleGraph, events: list[EventRecord], where: EntityLocator)
         for q in ev.quantities:
             add_quantity(g, q, node)
         g.add(node, RDFS.label, text(event_label(ev, names)))
+        signatures.append(EventSignature(node.value, ev.doc_id, ev.type, frozenset(actors), frozenset(places),
+                                         ev.time.value if ev.time else None, ev.status))
+    return signatures
 
 
 def _with_handed_over_place(ev: EventRecord) -> EventRecord:
