@@ -1,10 +1,11 @@
 """`kg export`: the build in a standard RDF syntax, as a network for Gephi, or as an event table.
 
-RDF formats are written by pyoxigraph from graph.trig, the build's lossless record (the Oxigraph
-store normalizes some literal datatypes, e.g. xsd:nonNegativeInteger to xsd:integer, so it is only
-the fallback when graph.trig is missing). Triple formats get the deduplicated union of all named
-graphs; quad formats keep each article's graph. Network and table formats come from
-kg.projection, so Gephi, CSV and `kg stats` agree. Output is sorted: equal builds, equal bytes.
+RDF formats are streamed by pyoxigraph from the build's own files (graph.trig for quad formats,
+graph.ttl, the deduplicated union of all graphs, for triple formats), falling back to the store
+when a file is missing; so a large build is exported in constant memory, and output order is the
+build's, which depends on content alone. Quad formats keep each article's named graph. Network
+and table formats come from kg.projection (nodes and edges sorted), so Gephi, CSV and
+`kg stats` agree. Equal builds give equal bytes.
 """
 
 from __future__ import annotations
@@ -13,15 +14,16 @@ import calendar
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import networkx as nx
 import pyoxigraph as ox
 
-from kg.atomic import atomic_write_bytes
+from kg.atomic import atomic_open, atomic_write_bytes
 from kg.projection import EVENT, participants, project
-from kg.store import GRAPH_TRIG, NotABuild, open_store
+from kg.store import GRAPH_TRIG, GRAPH_TTL, open_store
 from kg.vocab import PREFIXES
 
 RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML,
@@ -48,49 +50,58 @@ def export(build_dir: str | Path, fmt: str, out: Path | None = None) -> bytes | 
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if fmt in RDF_FORMATS:
-        data = rdf_bytes(build_dir, fmt)
-    elif fmt == "csv":
-        data = events_csv(project(build_dir))
-    else:
-        data = network_bytes(project(build_dir), fmt)
+        if out is None:
+            buffer = io.BytesIO()
+            write_rdf(build_dir, fmt, buffer)
+            return buffer.getvalue()
+        with atomic_open(out, "wb") as fh:  # streamed: a large build never sits in memory as bytes
+            write_rdf(build_dir, fmt, fh)
+        return None
+    data = events_csv(project(build_dir)) if fmt == "csv" else network_bytes(project(build_dir), fmt)
     if out is None:
         return data
     atomic_write_bytes(out, data)
     return None
 
 
-def _order(q: ox.Quad) -> tuple[str, str, str, str]:
-    return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+def quad_stream(build_dir: str | Path) -> Iterator[ox.Quad]:
+    """Every quad, graph by graph: streamed from graph.trig, else from the store."""
+    build = Path(build_dir)
+    if (build / GRAPH_TRIG).is_file():
+        return ox.parse(path=str(build / GRAPH_TRIG), format=ox.RdfFormat.TRIG)
+    store = open_store(build)
+    graphs = sorted(store.named_graphs(), key=lambda g: g.value)
+    return (q for g in [ox.DefaultGraph(), *graphs] for q in store.quads_for_pattern(None, None, None, g))
 
 
-def read_quads(build_dir: str | Path) -> list[ox.Quad]:
-    """Every quad of the build, sorted: from graph.trig, else from the store."""
-    trig = Path(build_dir) / GRAPH_TRIG
-    try:
-        if trig.is_file():
-            quads = set(ox.parse(path=str(trig), format=ox.RdfFormat.TRIG))
-        else:
-            quads = set(open_store(build_dir).quads_for_pattern(None, None, None, None))
-    except SyntaxError as err:
-        raise ExportError(f"{trig}: not valid TriG: {err}") from err
-    except NotABuild:
-        raise
-    return sorted(quads, key=_order)
+def triple_stream(build_dir: str | Path) -> Iterator[ox.Triple]:
+    """The union of all graphs, each triple once: graph.ttl (the build's own union), else computed."""
+    build = Path(build_dir)
+    if (build / GRAPH_TTL).is_file():
+        quads = ox.parse(path=str(build / GRAPH_TTL), format=ox.RdfFormat.TURTLE)
+    else:  # deduplicate in a scratch store: compact, and ordered by content alone
+        scratch = ox.Store()
+        scratch.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                            for q in quad_stream(build))
+        quads = scratch.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    return (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
 
 
-def rdf_bytes(build_dir: str | Path, fmt: str) -> bytes:
-    quads = read_quads(build_dir)
+def write_rdf(build_dir: str | Path, fmt: str, output: BinaryIO) -> None:
+    """Serialize the build in an RDF format to a binary file object."""
     prefixes = PREFIXES if fmt in ("ttl", "trig", "rdfxml") else None
-    if RDF_FORMATS[fmt] is None:
-        return _rdflib_jsonld(quads)
-    if fmt in QUAD_FORMATS:
-        return ox.serialize(quads, format=RDF_FORMATS[fmt], prefixes=prefixes)
-    triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads},
-                     key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    return ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=prefixes)
+    try:
+        if RDF_FORMATS[fmt] is None:
+            output.write(_rdflib_jsonld(quad_stream(build_dir)))
+        elif fmt in QUAD_FORMATS:
+            ox.serialize(quad_stream(build_dir), output, RDF_FORMATS[fmt], prefixes=prefixes)
+        else:
+            ox.serialize(triple_stream(build_dir), output, RDF_FORMATS[fmt], prefixes=prefixes)
+    except SyntaxError as err:
+        raise ExportError(f"{build_dir}: the build's graph files do not parse ({err}); rebuild it") from err
 
 
-def _rdflib_jsonld(quads: list[ox.Quad]) -> bytes:
+def _rdflib_jsonld(quads: Iterable[ox.Quad]) -> bytes:
     """JSON-LD with named graphs through rdflib, for pyoxigraph versions that cannot write it."""
     from rdflib import Dataset
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from pathlib import Path
 
 import networkx as nx
@@ -93,6 +94,18 @@ def test_exports_are_deterministic_and_written_atomically(example_build, tmp_pat
         assert target.read_bytes() == first
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"out.{f}" for f in
                                                                ("ttl", "jsonld", "gexf", "graphml", "csv"))
+
+
+@pytest.mark.parametrize("keep", ["store", GRAPH_TRIG])
+def test_rdf_exports_fall_back_when_graph_files_are_missing(example_build, reference_quads, tmp_path, keep):
+    partial = tmp_path / "partial"
+    partial.mkdir()
+    source = example_build / keep
+    (shutil.copytree if source.is_dir() else shutil.copy)(source, partial / keep)
+    assert set(ox.parse(export(partial, "nq"), format=ox.RdfFormat.N_QUADS)) == reference_quads
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(export(partial, "nt"),
+                                                                             format=ox.RdfFormat.N_TRIPLES)]
+    assert len(triples) == len(set(triples)) == len({(q.subject, q.predicate, q.object) for q in reference_quads})
 
 
 def test_bad_requests_fail_clearly(example_build, tmp_path):
