@@ -16,6 +16,8 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -86,7 +88,10 @@ class WorkerPool:
     """`size` workers over one build; run() answers a Job within `timeout` seconds or gives 503."""
 
     def __init__(self, config: WorkerConfig, *, size: int, timeout: float) -> None:
-        self._config = config
+        self._config = replace(config, parent_pid=os.getpid())
+        # Every worker is started from this one long-lived thread: a worker's parent-death
+        # signal fires when the thread that started it ends.
+        self._spawner = ThreadPoolExecutor(1, thread_name_prefix="kg-sparql-spawner")
         self.timeout = timeout
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
@@ -104,7 +109,7 @@ class WorkerPool:
         self.sandboxed = all(w.sandboxed for w in workers)
 
     def _new_worker(self) -> _Worker:
-        worker = _Worker(self._config)
+        worker = self._spawner.submit(_Worker, self._config).result()
         with self._lock:
             self._all.add(worker)
         return worker
@@ -140,7 +145,10 @@ class WorkerPool:
             threading.Thread(target=self._start_successor, name="kg-sparql-respawn", daemon=True).start()
 
     def _start_successor(self) -> None:
-        worker = self._new_worker()
+        try:
+            worker = self._new_worker()
+        except RuntimeError:            # the pool closed meanwhile: its spawner is gone
+            return
         try:
             worker.wait_ready()
         except WorkerStartError as err:
@@ -164,3 +172,4 @@ class WorkerPool:
                 worker.stop()
             else:
                 worker.kill()
+        self._spawner.shutdown(wait=False)

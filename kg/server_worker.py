@@ -11,7 +11,10 @@ slow serialization is bounded by the same limit.
 
 from __future__ import annotations
 
+import ctypes
 import io
+import os
+import signal
 import sys
 from dataclasses import dataclass, field
 from itertools import islice
@@ -86,6 +89,7 @@ class WorkerConfig:
     path: str
     max_results: int
     prefixes: dict[str, str]
+    parent_pid: int = 0
 
 
 def open_source(config: WorkerConfig) -> ox.Store:
@@ -98,10 +102,20 @@ def open_source(config: WorkerConfig) -> ox.Store:
     return store
 
 
+def _die_with_parent(parent_pid: int) -> None:
+    """Linux: get SIGKILLed when the server's spawning thread dies, even in the middle of a query
+    (which holds the GIL, so no Python watchdog could run). Elsewhere an orphan exits on EOF."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(1, int(signal.SIGKILL), 0, 0, 0)   # PR_SET_PDEATHSIG
+    if parent_pid and os.getppid() != parent_pid:
+        os._exit(1)
+
+
 def serve_jobs(conn: Connection) -> None:
     """Sandbox, read the config, open the store, say ready, then answer jobs until told to stop."""
     sandboxed = deny_network()
     config: WorkerConfig = conn.recv()
+    _die_with_parent(config.parent_pid)
     try:
         store = open_source(config)
     except Exception as err:  # noqa: BLE001 - reported to the parent, which raises it

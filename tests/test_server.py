@@ -6,8 +6,12 @@ import csv
 import http.client
 import io
 import json
+import os
 import shutil
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -288,6 +292,34 @@ def test_result_limit_is_413_not_a_truncated_answer(strict):
     assert get(strict, "CONSTRUCT WHERE { ?s ?p ?o }")[0] == 413
     status, _, body = get(strict, "SELECT * WHERE { ?s ?p ?o } LIMIT 50")
     assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 50
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal is Linux-only")
+def test_workers_die_with_a_killed_server_even_mid_query(build_dir):
+    script = ("import sys; from kg.server import make_server\n"
+              f"s = make_server({str(build_dir)!r}, port=0, quiet=True, timeout=60)\n"
+              "print(s.server_address[1], *[w.process.pid for w in s.pool._all], flush=True)\n"
+              "s.serve_forever()\n")
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    port, *workers = map(int, parent.stdout.readline().split())
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/sparql?" + urlencode({"query": HEAVY}))
+    time.sleep(0.5)                          # the heavy query is running in a worker now
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    conn.close()
+    deadline = time.monotonic() + 5
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert workers and not any(_alive(pid) for pid in workers)
 
 
 # --- no outbound requests -------------------------------------------------------------------------
