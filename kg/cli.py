@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.markup import escape
 from rich.table import Table
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -142,6 +143,82 @@ def evaluate(
     for row in report.rows():
         view.add_row(*(str(c) for c in row))
     out.print(view)
+
+
+def _table(title: str, columns: tuple[str, ...], rows) -> Table:
+    """A rich table whose cells are shown as text, never as markup (they come from articles)."""
+    view = Table(*columns, title=title, title_justify="left")
+    for row in rows:
+        view.add_row(*(escape(str(c)) for c in row))
+    return view
+
+
+@app.command("export")
+def export_cmd(
+    build_dir: Annotated[Path, typer.Argument(help="A build folder.")],
+    fmt: Annotated[str, typer.Option("--format", "-f",
+                                     help="ttl, trig, nt, nq, jsonld, rdfxml, graphml, gexf or csv.")],
+    out_file: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write here (default: stdout).")] = None,
+) -> None:
+    """Export a build to another RDF format, to GraphML/GEXF (Gephi) or to an events CSV."""
+    from kg.export import FORMATS, ExportError, export
+    from kg.store import NotABuild
+
+    if fmt not in FORMATS:
+        _fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    try:
+        data = export(build_dir, fmt, out_file)
+    except (NotABuild, ExportError, FileNotFoundError) as failure:
+        _fail(str(failure), 1)
+    if out_file is None:
+        sys.stdout.buffer.write(data)
+    else:
+        err.print(f"wrote {out_file} ({out_file.stat().st_size} bytes)", highlight=False, markup=False)
+
+
+@app.command()
+def stats(
+    build_dir: Annotated[Path, typer.Argument(help="A build folder.")],
+    top: Annotated[int, typer.Option(min=1, help="How many central actors to list.")] = 10,
+) -> None:
+    """Counts by class and event type, the most central actors, and communities."""
+    from kg.analytics import stats as run_stats
+    from kg.store import NotABuild
+
+    try:
+        s = run_stats(build_dir, top=top)
+    except NotABuild as failure:
+        _fail(str(failure), 1)
+    out.print(_table("Summary", ("nodes", "edges", "entities", "events", "articles"),
+                     [(s.nodes, s.edges, s.entities, s.events, s.articles)]))
+    out.print(_table("Entities by class", ("class", "count"), s.entities_by_class.items()))
+    out.print(_table("Events by type", ("type", "count"), s.events_by_type.items()))
+    out.print(_table("Events by status", ("status", "count"), s.events_by_status.items()))
+    for title, ranked in (("Top actors by PageRank", s.top_pagerank), ("Top actors by degree", s.top_degree)):
+        out.print(_table(title, ("#", "actor", "class", "score"),
+                         ((i, r.label, r.cls, f"{r.score:.4f}") for i, r in enumerate(ranked, 1))))
+    out.print(_table("Communities", ("#", "members", "events"),
+                     ((i, ", ".join(c.members[:8]) + (" …" if len(c.members) > 8 else ""), c.events)
+                      for i, c in enumerate(s.communities, 1))))
+
+
+@app.command()
+def path(
+    build_dir: Annotated[Path, typer.Argument(help="A build folder.")],
+    a: Annotated[str, typer.Argument(help="An actor's name or alias.")],
+    b: Annotated[str, typer.Argument(help="Another actor's name or alias.")],
+) -> None:
+    """The shortest chain of relations and events between two actors, with the evidence."""
+    from kg.analytics import PathError, shortest_path
+    from kg.store import NotABuild
+
+    try:
+        steps = shortest_path(build_dir, a, b)
+    except (PathError, NotABuild) as failure:
+        _fail(str(failure), 1)
+    out.print(_table(f"{a} → {b}", ("#", "from", "via", "roles", "to", "evidence", "article"),
+                     ((i, st.source, st.via, st.relation, st.target, st.evidence, st.article)
+                      for i, st in enumerate(steps, 1))))
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -30,7 +30,9 @@ def text(value: str) -> Literal:
 
 
 def integer(value: int) -> Literal:
-    return Literal(str(value), datatype=term(XSD.nonNegativeInteger))
+    # xsd:integer, not NIF's xsd:nonNegativeInteger: Oxigraph stores the latter as the former, and
+    # files, store and pushed copies must agree. SHACL checks the values are not negative.
+    return Literal(str(value), datatype=term(XSD.integer))
 
 
 def date_literal(value: str) -> Literal:
@@ -110,8 +112,11 @@ def article_quads(doc: Document, mentions: Iterable[Mention], key_of: Callable[[
 
 
 def entity_quads(entities: Iterable[Entity]) -> Iterator[Quad]:
-    """The merged graph: each entity once, with its class, names, links and geometry."""
+    """The merged graph: each entity once, with its class, names, links and geometry, and, for a
+    place the gazetteer knows, the country it lies in (when that country is in the graph too)."""
     graph = NamedNode(str(iris.MERGED_GRAPH))
+    entities = list(entities)
+    keys = {e.key for e in entities}
     for e in entities:
         node = NamedNode(str(iris.entity(e.key)))
         yield Quad(node, term(RDF.type), term(KG[e.kind]), graph)
@@ -120,6 +125,8 @@ def entity_quads(entities: Iterable[Entity]) -> Iterator[Quad]:
             yield Quad(node, term(SKOS.altLabel), text(alt), graph)
         for iri in e.same_as:
             yield Quad(node, term(OWL.sameAs), NamedNode(iri), graph)
+        if e.country in keys:
+            yield Quad(node, term(SCHEMA.containedInPlace), NamedNode(str(iris.entity(e.country))), graph)
         if e.lat is not None and e.lon is not None:
             geom = NamedNode(str(iris.geometry(e.key)))
             yield Quad(node, term(GEO.hasGeometry), geom, graph)

@@ -110,6 +110,7 @@ class Entity:
     lat: float | None = None
     lon: float | None = None
     mention_count: int = 0
+    country: str | None = None  # the key of the country a known place lies in ("country/iq")
 
 
 # --- events, relations, quantities and times (issue 3) ---------------------------------------

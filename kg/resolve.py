@@ -211,14 +211,16 @@ class Resolver:
             key, n = f"{base}-{n}", n + 1
         used.add(key)
         alt = sorted((set(forms) | set(names)) - {label})
-        same_as, lat, lon = (), None, None
+        same_as, lat, lon, country = (), None, None, None
         if entry is not None:
+            if entry.country and entry.kind != "Country" and coarse_of(entry.kind) == "Place":
+                country = f"country/{entry.country.lower()}"
             same_as = tuple(sorted(filter(None, (
                 f"http://www.wikidata.org/entity/{entry.wikidata}" if entry.wikidata else None,
                 f"https://sws.geonames.org/{entry.geonames}/" if entry.geonames else None))))
             lat, lon = entry.lat, entry.lon
         return Entity(key=key, label=label, kind=kind, alt_labels=tuple(alt), same_as=same_as,
-                      lat=lat, lon=lon, mention_count=sum(self.stats[n].count for n in nodes))
+                      lat=lat, lon=lon, mention_count=sum(self.stats[n].count for n in nodes), country=country)
 
     @staticmethod
     def _reason(node: Node, st: _NodeStats, entity: Entity, joined: str | None) -> str:
