@@ -59,6 +59,7 @@ class SparqlServer(ThreadingHTTPServer):
     """The HTTP server; shutdown() (from another thread) stops serving and every query worker."""
 
     daemon_threads = True
+    request_queue_size = 128    # listen backlog: the default 5 resets bursts of concurrent clients
 
     def __init__(self, address: tuple[str, int], config: ServerConfig) -> None:
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET

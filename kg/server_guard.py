@@ -3,8 +3,8 @@
 Oxigraph evaluates ``SERVICE <url> { ... }`` by sending an HTTP request to that url, and pyoxigraph
 offers no switch to turn federation off. Two guards stand in the way:
 
-* ``uses_service`` refuses, before evaluation, any query whose code (outside strings, IRIs and
-  comments) holds the SERVICE keyword, so the client gets a clear 400;
+* ``outbound_keyword`` refuses, before evaluation, any query whose code (outside strings, IRIs
+  and comments) holds the SERVICE keyword, or update holding LOAD, so the client gets a clear 400;
 * ``deny_network`` installs a seccomp filter in each query worker process that makes creating an
   IPv4/IPv6 socket fail. Oxigraph's parser is a PEG parser, so a crafted query can tokenize
   differently than any regular scan expects (``FILTER(?a<?b)SERVICE?x#>`` is a comparison for
@@ -27,14 +27,16 @@ _SKIPPED = re.compile(
       | <[^<>"{}|^`\\\x00-\x20]*>          # IRIs
       | \#[^\n\r]*                         # comments
     """, re.X | re.S)
-# SERVICE as a keyword: not the tail of a name, variable or prefixed name. `SERVICE:x` IS the
-# keyword followed by the prefixed name `:x` for Oxigraph, so a colon after it does not excuse it.
-_SERVICE_KEYWORD = re.compile(r"(?<![\w?$:])SERVICE(?!\w)", re.I)
+# A keyword, not the tail of a name, variable or prefixed name. `SERVICE:x` IS the keyword followed
+# by the prefixed name `:x` for Oxigraph, so a colon after it does not excuse it.
+_KEYWORDS = {False: re.compile(r"(?<![\w?$:])(SERVICE)(?!\w)", re.I),
+             True: re.compile(r"(?<![\w?$:])(SERVICE|LOAD)(?!\w)", re.I)}
 
 
-def uses_service(text: str) -> bool:
-    """True if the query or update contains a SERVICE clause (federated query)."""
-    return bool(_SERVICE_KEYWORD.search(_SKIPPED.sub(" ", text)))
+def outbound_keyword(text: str, *, update: bool = False) -> str | None:
+    """SERVICE (federated query) or, in an update, LOAD <url>, if the text uses one; else None."""
+    found = _KEYWORDS[update].search(_SKIPPED.sub(" ", text))
+    return found.group(1).upper() if found else None
 
 
 # --- seccomp: no AF_INET/AF_INET6 sockets in this process ------------------------------------

@@ -22,15 +22,17 @@ from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
-from kg.server_guard import deny_network, uses_service
+from kg.server_guard import deny_network, outbound_keyword
 
 RESULTS_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
                    "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
 RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
                "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}
 TEXT = "text/plain; charset=utf-8"
-SERVICE_REFUSED = ("SERVICE (federated query) is not allowed: this endpoint makes no outbound "
-                   "requests; query the data of this build only")
+OUTBOUND_REFUSED = {
+    "SERVICE": "SERVICE (federated query) is not allowed: this endpoint makes no outbound requests; "
+               "query the data of this build only",
+    "LOAD": "LOAD is not allowed: this endpoint fetches nothing; send the data with INSERT DATA"}
 
 
 @dataclass(frozen=True)
@@ -134,8 +136,9 @@ def serve_jobs(conn: Connection) -> None:
 
 def answer(store: ox.Store, job: Job, config: WorkerConfig) -> Reply:
     """Evaluate one job into a complete HTTP reply; never raises for a bad query."""
-    if uses_service(job.text):
-        return text_reply(400, SERVICE_REFUSED)
+    keyword = outbound_keyword(job.text, update=job.kind == "update")
+    if keyword:
+        return text_reply(400, OUTBOUND_REFUSED[keyword])
     try:
         if job.kind == "update":
             store.update(job.text, prefixes=config.prefixes)
