@@ -80,31 +80,48 @@ def remove(
 
 @app.command()
 def query(
-    build_dir: Annotated[Path, typer.Argument(help="A build folder.")],
+    build_dir: Annotated[Optional[Path], typer.Argument(help="A build folder.")] = None,
     sparql: Annotated[Optional[str], typer.Argument(help="A SPARQL query (prefixes predeclared).")] = None,
     file: Annotated[Optional[Path], typer.Option("--file", "-f", help="Read the query from a .rq file.")] = None,
+    saved: Annotated[Optional[str], typer.Option(help="Run a saved question by name (see --list).")] = None,
+    param: Annotated[Optional[list[str]], typer.Option(help="A saved question's parameter, k=v.")] = None,
+    list_saved: Annotated[bool, typer.Option("--list", help="List the saved questions.")] = False,
     fmt: Annotated[str, typer.Option("--format", help="table, csv, tsv, json, xml (ttl/nt for CONSTRUCT).")] = "table",
 ) -> None:
-    """Run a SPARQL query over a build."""
+    """Run a SPARQL query, a .rq file or a saved question over a build."""
     from kg.query import QueryError, run, serialize, table
+    from kg.saved import list_saved as saved_queries, render
     from kg.store import NotABuild
 
-    if (sparql is None) == (file is None):
-        _fail("give a query or --file, not both")
-    text = file.read_text("utf-8") if file else sparql
+    if list_saved:
+        out.print(_table("Saved questions", ("name", "parameters", "what it answers"),
+                         ((q.name, ", ".join(p.name + ("" if p.required else "?") for p in q.params), q.title)
+                          for q in saved_queries())))
+        return
+    if build_dir is None or [sparql, file, saved].count(None) != 2:
+        _fail("give a build folder and exactly one of: a query, --file, --saved")
     try:
+        if saved:
+            params = dict(_key_value(p) for p in param or [])
+            text = render(saved, params)
+        else:
+            text = file.read_text("utf-8") if file else sparql
         results = run(build_dir, text)
-    except (QueryError, NotABuild) as failure:
+    except (QueryError, NotABuild, OSError) as failure:
         _fail(str(failure))
     if fmt != "table":
         sys.stdout.buffer.write(serialize(results, fmt))
         return
     t = table(results)
-    view = Table(*t.variables, show_lines=False)
-    for row in t.rows:
-        view.add_row(*row)
-    out.print(view)
+    out.print(_table("", t.variables, t.rows))
     err.print(f"{len(t.rows)} rows", highlight=False)
+
+
+def _key_value(text: str) -> tuple[str, str]:
+    if "=" not in text:
+        _fail(f"--param takes k=v, not {text!r}")
+    key, value = text.split("=", 1)
+    return key.strip(), value
 
 
 @app.command()
@@ -219,6 +236,77 @@ def path(
     out.print(_table(f"{a} → {b}", ("#", "from", "via", "roles", "to", "evidence", "article"),
                      ((i, st.source, st.via, st.relation, st.target, st.evidence, st.article)
                       for i, st in enumerate(steps, 1))))
+
+
+def _interrupt(*_) -> None:
+    raise KeyboardInterrupt
+
+
+@app.command()
+def serve(
+    build_dir: Annotated[Path, typer.Argument(help="A build folder.")],
+    host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port (0 picks a free one).")] = 7878,
+    timeout: Annotated[float, typer.Option(help="Seconds a query may run.")] = 10.0,
+    max_results: Annotated[int, typer.Option(help="Most rows or triples a query may return.")] = 100_000,
+    workers: Annotated[Optional[int], typer.Option(help="Query worker processes.")] = None,
+    allow_update: Annotated[bool, typer.Option(help="Accept SPARQL Update (needs --token).")] = False,
+    token: Annotated[Optional[str], typer.Option(envvar="KG_SERVE_TOKEN", help="Bearer token for updates.")] = None,
+    quiet: Annotated[bool, typer.Option(help="Do not log requests.")] = False,
+) -> None:
+    """Serve a build over the SPARQL 1.1 Protocol (read-only by default), with its explorer and files."""
+    import signal
+
+    from kg.server import make_server
+    from kg.store import NotABuild
+
+    try:
+        server = make_server(build_dir, host, port, timeout=timeout, max_results=max_results, workers=workers,
+                             allow_update=allow_update, token=token, quiet=quiet)
+    except (NotABuild, ValueError) as failure:
+        _fail(str(failure))
+    except OSError as failure:
+        _fail(str(failure), 1)
+    mode = "updates: POST /update" if allow_update else "read-only"
+    err.print(f"serving {build_dir} at {server.url}sparql ({mode}); Ctrl-C stops", highlight=False, markup=False)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()  # also stops the query workers
+
+
+@app.command()
+def push(
+    build_dir: Annotated[Path, typer.Argument(help="A build folder.")],
+    endpoint: Annotated[str, typer.Option(help="Graph Store Protocol (or SPARQL Update) URL.")],
+    graph: Annotated[Optional[str], typer.Option(help="Put everything into this one graph IRI.")] = None,
+    user: Annotated[Optional[str], typer.Option(help="User name.")] = None,
+    password: Annotated[Optional[str], typer.Option(envvar="KG_PUSH_PASSWORD", help="Password.")] = None,
+    auth: Annotated[str, typer.Option(help="basic or digest.")] = "basic",
+    gsp_url: Annotated[Optional[str], typer.Option(help="Graph Store Protocol URL, if not --endpoint.")] = None,
+    update_url: Annotated[Optional[str], typer.Option(help="SPARQL Update URL for the fallback.")] = None,
+    method: Annotated[str, typer.Option(help="auto, gsp or update.")] = "auto",
+    batch_size: Annotated[int, typer.Option(min=1, help="Triples per SPARQL Update request.")] = 1000,
+    retries: Annotated[int, typer.Option(min=0, help="Retries on transient errors.")] = 3,
+) -> None:
+    """Upload a build into a triple store, one named graph per article (or all into --graph)."""
+    from kg.push import PushError, push as run_push
+    from kg.store import NotABuild
+
+    try:
+        summary = run_push(build_dir, endpoint, graph_per_article=graph is None, graph=graph, user=user,
+                           password=password, auth=auth, gsp_url=gsp_url, update_url=update_url,
+                           method=method, batch_size=batch_size, retries=retries,
+                           progress=lambda g, n: err.print(f"sent {g} ({n} triples)", highlight=False,
+                                                           markup=False))
+    except PushError as failure:
+        _fail(str(failure), 1)
+    except (ValueError, NotABuild) as failure:
+        _fail(str(failure))
+    out.print(str(summary), highlight=False, markup=False)
 
 
 def main() -> None:  # pragma: no cover - console entry point
