@@ -67,12 +67,13 @@ def _summary(result, out_dir: Path) -> None:
 def remove(
     build_dir: Annotated[Path, typer.Argument(help="A build folder.")],
     doc: Annotated[list[str], typer.Option("--doc", help="Id of an article to take out (repeatable).")],
+    explorer: Annotated[bool, typer.Option(help="Also rewrite explorer.html.")] = True,
 ) -> None:
     """Take articles out of a build."""
     from kg.build import remove as run_remove
 
     try:
-        result = run_remove(build_dir, doc)
+        result = run_remove(build_dir, doc, explorer=explorer)
     except (KeyError, FileNotFoundError) as failure:
         _fail(str(failure).strip("'\""))
     _summary(result, build_dir)
