@@ -1,0 +1,1 @@
+"""Performance benchmark of newskg: synthetic corpus, floor vs build, memory, SPARQL latency."""
