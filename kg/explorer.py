@@ -9,6 +9,7 @@ busy for many seconds, and a seeded layout in Python makes the page byte-identic
 from __future__ import annotations
 
 import math
+from collections import deque
 from pathlib import Path
 
 import networkx as nx
@@ -22,10 +23,13 @@ from kg.explorer_page import render
 __all__ = ["KGN", "FocusNotFound", "build_payload", "write_explorer"]
 
 LAYOUT_THRESHOLD = 300  # above this many nodes: layout in Python, physics off in the browser
-DEFAULT_VIEW = 500  # a large graph opens on its most important nodes; the rest on demand
+DEFAULT_VIEW = 450  # a large graph opens on this many important nodes, the rest on demand (and
+# these are the nodes laid out by spring: networkx's fast, dense method needs fewer than 500)
 MAX_EVIDENCE = 40  # sentences kept per node (the panel says how many more there are)
 MAX_EDGE_EVIDENCE = 10
 SEED = 7
+RING = 40  # px between a node and the first ring of neighbours placed around it
+GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))  # spreads ring positions evenly, never repeating
 
 
 def importance(n: int, edges: dict, mentions: list[int]) -> list[float]:
@@ -45,24 +49,63 @@ def importance(n: int, edges: dict, mentions: list[int]) -> list[float]:
 def _spring(graph: nx.Graph, scale: float) -> dict:
     if len(graph) == 1:
         return dict.fromkeys(graph, (0.0, 0.0))
-    iterations = 50 if len(graph) < 1000 else 30
-    return nx.spring_layout(graph, seed=SEED, scale=scale, iterations=iterations)
+    try:  # "force": classic Fruchterman-Reingold; networkx's "energy" method is far slower on 500 nodes
+        return nx.spring_layout(graph, seed=SEED, scale=scale, method="force")
+    except TypeError:  # networkx < 3.4 has no method argument (and only the force method)
+        return nx.spring_layout(graph, seed=SEED, scale=scale)
 
 
-def layout(n: int, edges: dict) -> dict[int, tuple[int, int]]:
-    """Spring layout per connected component, components packed in rows, biggest first."""
+def default_view(n: int, edges: dict, rank: dict[int, int]) -> set[int]:
+    """What a large graph opens on: the best-ranked half of DEFAULT_VIEW, then the nodes linking most
+    of those (in a news graph, the events between the main actors), so the first view has links."""
+    if n <= DEFAULT_VIEW:
+        return set(range(n))
+    order = sorted(range(n), key=rank.__getitem__)
+    chosen = set(order[:DEFAULT_VIEW // 2])
+    links: dict[int, int] = {}
+    for a, b, _ in edges:
+        for x, y in ((a, b), (b, a)):
+            if x in chosen and y not in chosen:
+                links[y] = links.get(y, 0) + 1
+    chosen |= set(sorted(links, key=lambda m: (-links[m], rank[m]))[:DEFAULT_VIEW - len(chosen)])
+    chosen |= set([i for i in order if i not in chosen][:DEFAULT_VIEW - len(chosen)])
+    return chosen
+
+
+def _component(graph: nx.Graph, part: list[int], rank: dict[int, int], view: set[int], scale: float) -> dict:
+    """A spring layout of the component's best-ranked nodes (what the page shows first); every other
+    node on a ring around its best placed neighbour, so 'show neighbours' opens around the node."""
+    core = sorted((i for i in part if i in view), key=rank.__getitem__)[:DEFAULT_VIEW] or \
+        sorted(part, key=rank.__getitem__)[:DEFAULT_VIEW]
+    pos = {i: (float(x), float(y)) for i, (x, y) in _spring(graph.subgraph(core), scale).items()}
+    placed_around: dict[int, int] = {}
+    queue = deque(core)
+    while queue:
+        anchor = queue.popleft()
+        for other in sorted(graph[anchor], key=rank.__getitem__):
+            if other in pos:
+                continue
+            k = placed_around[anchor] = placed_around.get(anchor, 0) + 1
+            radius, angle = RING * (1 + math.sqrt(k)), k * GOLDEN_ANGLE
+            pos[other] = (pos[anchor][0] + radius * math.cos(angle), pos[anchor][1] + radius * math.sin(angle))
+            queue.append(other)
+    return pos
+
+
+def layout(n: int, edges: dict, rank: dict[int, int], view: set[int]) -> dict[int, tuple[int, int]]:
+    """Each connected component laid out on its own, components packed in rows, biggest first."""
     graph = nx.Graph()
     graph.add_nodes_from(range(n))
     graph.add_edges_from((a, b) for a, b, _ in sorted(edges))
     parts = sorted((sorted(c) for c in nx.connected_components(graph)), key=lambda c: (-len(c), c[0]))
-    cells = [2 * 60 * math.sqrt(len(part)) + 60 for part in parts]
+    cells = [2 * 60 * math.sqrt(min(len(part), DEFAULT_VIEW)) + 60 for part in parts]
     row_width = max(max(cells), math.sqrt(sum(c * c for c in cells)))
     positions, x, y, row_height = {}, 0.0, 0.0, 0.0
     for part, cell in zip(parts, cells):
         if x > 0 and x + cell > row_width:
             x, y, row_height = 0.0, y + row_height, 0.0
-        for i, (px, py) in _spring(graph.subgraph(part), (cell - 60) / 2).items():
-            positions[i] = (round(x + cell / 2 + float(px)), round(y + cell / 2 + float(py)))
+        for i, (px, py) in _component(graph, part, rank, view, (cell - 60) / 2).items():
+            positions[i] = (round(x + cell / 2 + px), round(y + cell / 2 + py))
         x, row_height = x + cell, max(row_height, cell)
     return positions
 
@@ -74,7 +117,8 @@ def build_payload(col: Collected, title: str) -> dict:
     order = sorted(range(n), key=lambda i: (-score[i], i))
     rank = {i: r for r, i in enumerate(order)}
     big = n > LAYOUT_THRESHOLD
-    positions = layout(n, col.edges) if big else {}
+    view = default_view(n, col.edges, rank)
+    positions = layout(n, col.edges, rank, view) if big else {}
 
     article_terms = sorted({d for node in col.nodes for d in node["docs"]}
                            | {col.sentences[s][0] for e in col.edges.values() for s in e["ev"]} - {None},
@@ -97,7 +141,7 @@ def build_payload(col: Collected, title: str) -> dict:
     for i, node in enumerate(col.nodes):
         item = {k: v for k, v in node.items()
                 if k not in ("term", "evidence", "docs", "mentions") and v is not None and v != [] and v != ""}
-        item.update(id=i, value=score[i], rank=rank[i], mentions=node["mentions"],
+        item.update(id=i, value=score[i], rank=rank[i], view=int(i in view), mentions=node["mentions"],
                     nsent=len({s for s, *_ in node["evidence"]}),
                     docs=sorted(article_no[d] for d in node["docs"]),
                     ev=[[sentence_no[s]] + ([a, b] if a is not None else []) for s, a, b in node_evidence[i]])
@@ -116,7 +160,7 @@ def build_payload(col: Collected, title: str) -> dict:
     return {"title": title, "nodes": nodes, "edges": edges, "timeline": timeline,
             "sentences": [[article_no.get(col.sentences[s][0], -1), col.sentences[s][2]] for s in sentence_terms],
             "articles": [col.articles[d] for d in article_terms],
-            "legend": _legend(col), "big": big, "defaultView": DEFAULT_VIEW, "seed": SEED,
+            "legend": _legend(col), "big": big, "seed": SEED,
             "comention": col.comention, "focus": col.focus}
 
 

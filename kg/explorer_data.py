@@ -78,12 +78,11 @@ def _ontology() -> Graph:
 
 
 def union(data: Graph) -> Graph:
-    """All triples of every named graph: types live in the merged graph, mentions in article graphs."""
-    if isinstance(data, Dataset) or hasattr(data, "contexts"):
-        flat = Graph()
-        flat += ((s, p, o) for s, p, o, _ in data.quads((None, None, None, None)))
-        return flat
-    if isinstance(data, Graph):
+    """All triples of every named graph (types live in the merged graph, mentions in article graphs),
+    as a read-only view over the same store: copying 100,000s of triples would take longer than the rest."""
+    if isinstance(data, Dataset):
+        return Dataset(store=data.store, default_union=True)
+    if isinstance(data, Graph):  # a Graph, or a ConjunctiveGraph (already the union of its graphs)
         return data
     raise TypeError(f"write_explorer needs an rdflib Dataset or Graph, not {type(data).__name__}")
 
@@ -127,10 +126,35 @@ def _closure(g: Graph, prop: URIRef) -> dict:
     return {child: set(tree.transitive_objects(child, prop)) - {child} for child in set(tree.subjects(prop))}
 
 
+class Props:
+    """``value`` and ``objects`` as rdflib has them, from one pass per property: a lookup in rdflib's
+    store costs tens of microseconds, and a 5,000-node page needs hundreds of thousands of them."""
+
+    def __init__(self, g: Graph) -> None:
+        self.g = g
+        self._maps: dict = {}
+
+    def _map(self, prop) -> dict:
+        if prop not in self._maps:
+            found: dict = defaultdict(list)
+            for s, o in self.g.subject_objects(prop):
+                found[s].append(o)
+            self._maps[prop] = {s: sorted(objs, key=str) for s, objs in found.items()}
+        return self._maps[prop]
+
+    def objects(self, subject, prop) -> list:
+        return self._map(prop).get(subject, [])
+
+    def value(self, subject, prop):
+        """The first value by string order (rdflib's Graph.value picks any)."""
+        found = self._map(prop).get(subject)
+        return found[0] if found else None
+
+
 class _Reader:
     """Reads spans, sentences and articles, each once."""
 
-    def __init__(self, g: Graph) -> None:
+    def __init__(self, g: Props) -> None:
         self.g = g
         self.sentences: dict = {}
         self.articles: dict = {}
@@ -210,7 +234,7 @@ def _kind(classes: set, ancestors: dict) -> tuple[str, str | None, list] | None:
     return "Event", specific[0] if specific else "ReportedEvent", names
 
 
-def _quantity(g: Graph, q) -> str | None:
+def _quantity(g: Props, q) -> str | None:
     def num(prop, node=q):
         value = g.value(node, prop)
         if value is None:
@@ -233,7 +257,7 @@ def _quantity(g: Graph, q) -> str | None:
     return " ".join(p for p in (qualifier, amount, unit) if p)
 
 
-def _event_details(g: Graph, ev, index: dict, actor_props: set) -> dict:
+def _event_details(g: Props, ev, index: dict, actor_props: set) -> dict:
     out: dict = {}
     status = g.value(ev, KGN.status)
     if status is not None:
@@ -266,7 +290,7 @@ def _event_details(g: Graph, ev, index: dict, actor_props: set) -> dict:
     return out
 
 
-def _entity_details(g: Graph, term) -> dict:
+def _entity_details(g: Props, term) -> dict:
     out: dict = {}
     links = []
     for iri in sorted(set(map(str, g.objects(term, OWL.sameAs)))):
@@ -294,15 +318,16 @@ def collect(data: Graph) -> Collected:
     for subject, cls in g.subject_objects(RDF.type):
         if isinstance(subject, (URIRef, BNode)) and isinstance(cls, URIRef):
             types[subject].add(cls)
-    reader = _Reader(g)
+    props = Props(g)
+    reader = _Reader(props)
     nodes = []
     for term, classes in types.items():
         kind = _kind(classes, ancestors)
         if kind is None:
             continue
-        labels = sorted(clean(x) for x in g.objects(term, RDFS.label) if clean(x))
+        labels = sorted(clean(x) for x in props.objects(term, RDFS.label) if clean(x))
         label = labels[0] if labels else clean(local(term))
-        aliases = sorted({clean(a) for a in g.objects(term, SKOS.altLabel)} - {label, ""})
+        aliases = sorted({clean(a) for a in props.objects(term, SKOS.altLabel)} - {label, ""})
         nodes.append({"term": term, "kind": kind[0], "type": kind[1], "classes": kind[2],
                       "label": label, "aliases": aliases})
     rank = KIND_ORDER.index
@@ -310,21 +335,21 @@ def collect(data: Graph) -> Collected:
     index = {n["term"]: i for i, n in enumerate(nodes)}
     actor_props = set(ACTOR_PROPS) | {p for p, up in _closure(g, RDFS.subPropertyOf).items() if SEM.hasActor in up}
     for n in nodes:
-        spans = sorted(g.objects(n["term"], GAF.denotedBy), key=str)
+        spans = sorted(props.objects(n["term"], GAF.denotedBy), key=str)
         n["mentions"] = len(spans)
         found = [reader.locate(span) for span in spans]
         n["evidence"] = sorted({(s, a, b) for s, a, b, _ in filter(None, found)}, key=str)
         n["docs"] = {d for *_, d in filter(None, found) if d is not None}
-        n.update(_event_details(g, n["term"], index, actor_props) if n["kind"] == "Event"
-                 else _entity_details(g, n["term"]))
-    edges = _edges(g, nodes, index, actor_props, reader)
+        n.update(_event_details(props, n["term"], index, actor_props) if n["kind"] == "Event"
+                 else _entity_details(props, n["term"]))
+    edges = _edges(g, props, nodes, index, actor_props, reader)
     comention = not edges
     if comention:
         edges = _comention_edges(nodes)
     return Collected(nodes, edges, reader.sentences, reader.articles, comention)
 
 
-def _edges(g: Graph, nodes: list[dict], index: dict, actor_props: set, reader: _Reader) -> dict:
+def _edges(g: Graph, props: Props, nodes: list[dict], index: dict, actor_props: set, reader: _Reader) -> dict:
     edges: dict = {}
 
     def add(a, b, label, kind, evidence):
@@ -334,8 +359,8 @@ def _edges(g: Graph, nodes: list[dict], index: dict, actor_props: set, reader: _
 
     stated: dict = defaultdict(set)
     for stmt in g.subjects(RDF.type, RDF.Statement):
-        key = (g.value(stmt, RDF.subject), g.value(stmt, RDF.predicate), g.value(stmt, RDF.object))
-        for span in g.objects(stmt, GAF.denotedBy):
+        key = (props.value(stmt, RDF.subject), props.value(stmt, RDF.predicate), props.value(stmt, RDF.object))
+        for span in props.objects(stmt, GAF.denotedBy):
             located = reader.locate(span)
             if located:
                 stated[key].add(located[0])
@@ -347,18 +372,18 @@ def _edges(g: Graph, nodes: list[dict], index: dict, actor_props: set, reader: _
     for later, earlier in g.subject_objects(OWL.sameAs):  # one event reported by two articles
         if later in index and earlier in index and nodes[index[later]]["kind"] == "Event":
             add(later, earlier, "same event", "same", own.get(later, set()) | own.get(earlier, set()))
-            notes = sorted(clean(c) for st in g.subjects(RDF.subject, later) if g.value(st, RDF.object) == earlier
-                           for c in g.objects(st, RDFS.comment))
+            notes = sorted(clean(c) for st in g.subjects(RDF.subject, later) if props.value(st, RDF.object) == earlier
+                           for c in props.objects(st, RDFS.comment))
             if notes and (index[later], index[earlier], "same event") in edges:
                 edges[(index[later], index[earlier], "same event")]["note"] = notes[0]
     for membership in g.subjects(RDF.type, ORG.Membership):
-        roles = sorted(clean(r) if isinstance(r, Literal) else clean(g.value(r, RDFS.label) or local(r))
-                       for r in g.objects(membership, ORG.role))
-        former = any(f.toPython() is True for f in g.objects(membership, KGN.former) if isinstance(f, Literal))
+        roles = sorted(clean(r) if isinstance(r, Literal) else clean(props.value(r, RDFS.label) or local(r))
+                       for r in props.objects(membership, ORG.role))
+        former = any(f.toPython() is True for f in props.objects(membership, KGN.former) if isinstance(f, Literal))
         label = ("former " if former else "") + (roles[0] if roles and roles[0] else "member")
-        evidence = {x[0] for x in map(reader.locate, g.objects(membership, GAF.denotedBy)) if x}
-        orgs = sorted(g.objects(membership, ORG.organization), key=str)
-        for member in g.objects(membership, ORG.member):
+        evidence = {x[0] for x in map(reader.locate, props.objects(membership, GAF.denotedBy)) if x}
+        orgs = sorted(props.objects(membership, ORG.organization), key=str)
+        for member in props.objects(membership, ORG.member):
             for org in orgs:
                 add(member, org, label, "role", evidence)
             if not orgs and member in index and roles:
@@ -390,16 +415,26 @@ def _fold(text: str) -> str:
 
 
 def find_focus(col: Collected, name: str) -> list[int]:
-    """Nodes whose label (else an alias) equals ``name``, ignoring case and accents."""
+    """Nodes named ``name`` (ignoring case and accents): by label, else by alias, else the one entity
+    whose label or alias holds it as whole words ('al-Sharaa' -> 'Ahmed al-Sharaa')."""
     key = _fold(name)
-    by_label = [i for i, n in enumerate(col.nodes) if _fold(n["label"]) == key]
-    if key and by_label:
-        return by_label
-    by_alias = [i for i, n in enumerate(col.nodes) if any(_fold(a) == key for a in n["aliases"])]
-    if key and by_alias:
-        return by_alias
-    names = sorted({n["label"] for n in col.nodes} | {a for n in col.nodes for a in n["aliases"]})
-    close = get_close_matches(name, names, n=5, cutoff=0.6)
+    if not key:
+        raise FocusNotFound("focus: empty name")
+    names = [[_fold(n["label"])] + [_fold(a) for a in n["aliases"]] for n in col.nodes]
+    for hits in ([i for i, ns in enumerate(names) if ns[0] == key],
+                 [i for i, ns in enumerate(names) if key in ns[1:]]):
+        if hits:
+            return hits
+    words_of = re.compile(r"(?<!\w)" + re.escape(key) + r"(?!\w)")
+    within = [i for i, ns in enumerate(names) if col.nodes[i]["kind"] != "Event" and any(map(words_of.search, ns))]
+    if len(within) == 1:
+        return within
+    if within:
+        listed = ", ".join(repr(col.nodes[i]["label"]) for i in within[:8])
+        raise FocusNotFound(f"focus {name!r} is ambiguous: {listed}{' ...' if len(within) > 8 else ''}; "
+                            f"give the full name")
+    every = sorted({n["label"] for n in col.nodes} | {a for n in col.nodes for a in n["aliases"]})
+    close = get_close_matches(name, every, n=5, cutoff=0.6)
     hint = f"; close names: {', '.join(repr(c) for c in close)}" if close else ""
     raise FocusNotFound(f"focus {name!r}: no node has this label or alias (case-insensitive){hint}")
 

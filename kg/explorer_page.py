@@ -84,8 +84,11 @@ def read_payload(page: str) -> dict:
 
 
 def screenshot(page: str | Path, png: str | Path, *, width: int = 1500, height: int = 950,
-               timeout_ms: int = 30_000) -> Path:
-    """A PNG of the page once it is drawn, taken with headless Debian chromium through Playwright."""
+               timeout_ms: int = 30_000, context=None) -> Path:
+    """A PNG of the page once it is drawn, taken with headless Debian chromium through Playwright
+    (in ``context``, a Playwright BrowserContext, when the caller already runs one)."""
+    if context is not None:
+        return _shoot(context, Path(page), Path(png), width, height, timeout_ms)
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as exc:
@@ -95,15 +98,22 @@ def screenshot(page: str | Path, png: str | Path, *, width: int = 1500, height: 
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="kg-chromium-") as profile, sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
-            viewport={"width": width, "height": height})
+        context = pw.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                                        headless=True)
         try:
-            tab = context.new_page()
-            tab.goto(Path(page).resolve().as_uri())
-            tab.wait_for_function("() => window.__ready === true", timeout=timeout_ms)
-            tab.wait_for_timeout(300)  # let the last animation frame settle
-            tab.screenshot(path=str(png))
+            return _shoot(context, Path(page), Path(png), width, height, timeout_ms)
         finally:
             context.close()
-    return Path(png)
+
+
+def _shoot(context, page: Path, png: Path, width: int, height: int, timeout_ms: int) -> Path:
+    tab = context.new_page()
+    try:
+        tab.set_viewport_size({"width": width, "height": height})
+        tab.goto(page.resolve().as_uri())
+        tab.wait_for_function("() => window.__ready === true", timeout=timeout_ms)
+        tab.wait_for_timeout(300)  # let the last animation frame settle
+        tab.screenshot(path=str(png))
+    finally:
+        tab.close()
+    return png

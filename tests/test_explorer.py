@@ -435,3 +435,17 @@ def test_bad_input_keeps_old_file(tmp_path):
     with pytest.raises(TypeError, match="Dataset or Graph"):
         write_explorer({"not": "a graph"}, out)
     assert out.read_text() == "old page"
+
+
+def test_ego_focus_by_part_of_a_name_and_ambiguity(tmp_path, story):
+    b, e, _ = story
+    b.entity("person/john-doe", KG.Person, "John Doe")
+    count, _, payload = write(tmp_path, b.ds, focus="Jane", depth=0)  # a whole word of one label
+    assert count == 1 and payload["nodes"][0]["label"] == "Jane Doe"
+    count, _, payload = write(tmp_path, b.ds, focus="doe", depth=0)  # Jane Doe's alias beats John Doe's word
+    assert [n["label"] for n in payload["nodes"]] == ["Jane Doe"]
+    with pytest.raises(FocusNotFound, match="no node"):
+        write_explorer(b.ds, tmp_path / "x.html", focus="Jan")  # parts of words do not count
+    b.entity("person/jane-roe", KG.Person, "Jane Roe")
+    with pytest.raises(FocusNotFound, match="ambiguous: 'Jane Doe', 'Jane Roe'"):
+        write_explorer(b.ds, tmp_path / "x.html", focus="jane")

@@ -18,7 +18,7 @@
   // What is drawn: nodes in the current view (the most important first) that pass the filters.
   var shown = new Uint8Array(N), passes = new Uint8Array(N).fill(1);
   function defaultView() {
-    P.nodes.forEach(function (n) { shown[n.id] = n.rank < P.defaultView ? 1 : 0; });
+    P.nodes.forEach(function (n) { shown[n.id] = n.view; });
     (P.focus ? P.focus.ids : []).forEach(function (id) { shown[id] = 1; });
   }
   defaultView();
@@ -311,6 +311,7 @@
   function ready() {
     if (window.__ready) return;
     window.__ready = true;
+    window.__readyAt = performance.now();
     document.body.setAttribute("data-ready", "1");
     if (P.focus && P.focus.ids.length) KG.focusNode(P.focus.ids[0], true);
   }

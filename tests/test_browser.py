@@ -1,0 +1,296 @@
+"""explorer.html in a real browser: headless Debian chromium driven by Playwright (never `playwright
+install`: .ci/setup-browser.sh installs /usr/bin/chromium). Offline, searchable, safe with hostile text."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal
+from rdflib.namespace import OWL, RDF, RDFS, SKOS, URIRef
+
+import kg
+from kg.explorer_page import CHROMIUM, CHROMIUM_ARGS, read_payload
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="the 'playwright' Python package is not installed")
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"{CHROMIUM} missing: run .ci/setup-browser.sh (apt-get install chromium)", allow_module_level=True)
+
+ROOT = Path(__file__).resolve().parent.parent
+PWNED = "window.__pwned=1"
+
+
+def load(path: Path):
+    """A helper module by path (tests/ and bench/ are not packages)."""
+    spec = importlib.util.spec_from_file_location("kg_test_" + path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory) -> Path:
+    """The example corpus, built once (the build writes explorer.html)."""
+    from kg.build import build
+
+    out = tmp_path_factory.mktemp("example") / "build"
+    build([ROOT / "examples" / "corpus"], out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """One chromium with a fresh profile for the module; each test opens its own tab."""
+    with sync_api.sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+            headless=True, viewport={"width": 1400, "height": 900})
+        yield context
+        context.close()
+
+
+class Tab:
+    """A page that records every request, console error, page error and dialog."""
+
+    def __init__(self, context, path: Path):
+        self.page = context.new_page()
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.url = path.resolve().as_uri()
+        self.page.goto(self.url)
+        self.page.wait_for_function("() => window.__ready === true", timeout=20_000)
+
+    def js(self, expression: str, arg=None):
+        return self.page.evaluate(expression, arg)
+
+    def node_id(self, label: str) -> int:
+        return self.js("(l) => kgExplorer.payload.nodes.find(n => n.label === l).id", label)
+
+    def selected(self) -> list[int]:
+        return self.js("() => kgExplorer.network.getSelectedNodes()")
+
+    def search(self, text: str) -> None:
+        self.page.fill("#kg-search", text)
+        self.page.press("#kg-search", "Enter")
+
+    def close(self) -> None:
+        self.page.close()
+
+
+@pytest.fixture
+def tab(browser, example):
+    t = Tab(browser, example / "explorer.html")
+    yield t
+    t.close()
+
+
+def typed_nodes(build: Path) -> int:
+    """The graph's node count, independently: subjects whose type reaches a schema.org root."""
+    from kg.store import load_dataset
+
+    onto = Graph().parse(Path(kg.__file__).parent / "data" / "kg.ttl", format="turtle")
+    roots = {URIRef("https://schema.org/" + r) for r in ("Person", "Organization", "Place", "Event")}
+    ds = load_dataset(build)
+    shown = {s for s, _, c, _ in ds.quads((None, RDF.type, None, None))
+             if roots & set(onto.transitive_objects(c, RDFS.subClassOf))}
+    return len(shown)
+
+
+def test_loads_offline_without_errors_with_every_node(tab, example):
+    assert tab.errors == []
+    assert tab.requests == [tab.url]  # the page itself, nothing else: no CDN, no font, no favicon
+    expected = typed_nodes(example)
+    assert expected > 20
+    assert tab.js("() => kgExplorer.payload.nodes.length") == expected
+    assert tab.js("() => kgExplorer.visibleCount()") == expected  # a small graph shows everything
+    assert f"Showing {expected} of {expected} nodes" in tab.page.inner_text("#kg-status")
+    legend = tab.page.inner_text("#kg-filters")
+    for kind in ("Person", "Organization", "Place", "Reported event", "Withdrawal"):
+        assert kind in legend
+
+
+def test_search_focuses_erbil_and_the_panel_shows_its_sentence(tab):
+    tab.search("Erbil")
+    erbil = tab.node_id("Erbil")
+    tab.page.wait_for_function("(id) => kgExplorer.network.getSelectedNodes()[0] === id", arg=erbil)
+    panel = tab.page.locator("#kg-panel")
+    assert panel.locator("h2.kg-name").inner_text() == "Erbil"
+    sentences = panel.locator(".kg-sentence")
+    assert sentences.count() >= 1
+    assert "Erbil" in sentences.first.inner_text()
+    assert "Erbil" in panel.locator(".kg-sentence mark").all_inner_texts()
+    links = panel.locator("a")
+    for i in range(links.count()):
+        assert links.nth(i).get_attribute("href").startswith(("http://", "https://"))
+        assert "noopener" in links.nth(i).get_attribute("rel")
+    assert tab.errors == []
+
+
+def test_an_alias_finds_its_entity(tab):
+    tab.page.fill("#kg-search", "Daesh")
+    first = tab.page.locator("#kg-results button").first
+    assert first.inner_text().strip().startswith("Islamic State")
+    assert "also called Daesh" in first.inner_text()
+    tab.search("daesh")
+    assert tab.selected() == [tab.node_id("Islamic State")]
+
+
+def test_timeline_is_linked_to_the_graph(tab):
+    timeline = tab.js("() => kgExplorer.payload.timeline")
+    dates = [tab.js("(i) => kgExplorer.payload.nodes[i].date || null", i) for i in timeline]
+    known = [d for d in dates if d]
+    assert known == sorted(known) and dates[: len(known)] == known  # dated first, in order
+    tab.page.locator("#kg-timeline-list button").nth(1).click()
+    assert tab.selected() == [timeline[1]]
+    assert tab.page.locator("#kg-timeline-list button.kg-current").get_attribute("data-id") == str(timeline[1])
+    assert "Reported in 1 sentence" in tab.page.text_content("#kg-panel")
+
+
+def test_filters_hide_and_restore(tab):
+    total = tab.js("() => kgExplorer.visibleCount()")
+    events = tab.js("() => kgExplorer.payload.nodes.filter(n => n.kind === 'Event').length")
+    tab.page.get_by_label("Reported event").uncheck()
+    assert tab.js("() => kgExplorer.visibleCount()") == total - events
+    assert tab.page.locator("#kg-timeline-list button").count() == 0
+    tab.page.get_by_label("Reported event").check()
+    assert tab.js("() => kgExplorer.visibleCount()") == total
+    tab.page.select_option("#kg-article", "0")
+    in_first = tab.js("() => kgExplorer.payload.nodes.filter(n => (n.docs || []).includes(0)).length")
+    assert 0 < tab.js("() => kgExplorer.visibleCount()") == in_first < total
+    tab.page.click("#kg-reset")
+    assert tab.js("() => kgExplorer.visibleCount()") == total
+
+
+def test_ego_view_of_a_person(browser, example, tmp_path):
+    from kg.explorer import write_explorer
+    from kg.store import load_dataset
+
+    page = tmp_path / "ego.html"
+    count = write_explorer(load_dataset(example), page, focus="al-Sharaa", depth=2)
+    t = Tab(browser, page)
+    try:
+        assert t.js("() => kgExplorer.payload.nodes.length") == count
+        assert t.selected() == [t.node_id("Ahmed al-Sharaa")]
+        assert "neighbourhood of Ahmed al-Sharaa (depth 2)" in t.page.inner_text("#kg-status")
+        assert t.errors == [] and t.requests == [t.url]
+    finally:
+        t.close()
+
+
+HOSTILE_TEXT = (
+    "Officials in Baghdad said <img src=x onerror=window.__pwned=1> troops left Erbil on Monday. "
+    "The <script>window.__pwned=1</script> Brigade, called \"</script><script>window.__pwned=1</script>\", "
+    "met Iraqi officials in Mosul in January 2020. A spokesman in Kirkuk said 'javascript:window.__pwned=1' "
+    "and <a href=\"javascript:window.__pwned=1\">click</a> were found near Baghdad.\u2028It ended."
+)
+
+
+def hostile_graph() -> Graph:
+    """Labels, aliases, links and article fields that try every injection route at once."""
+    Builder = load(ROOT / "tests" / "test_explorer.py").Builder  # the unit tests' contract-shaped builder
+    from kg import iris
+    from kg.vocab import KG
+
+    b = Builder("evil", title="<script>window.__pwned=1</script>", url='https://example.org/"><svg/onload=' + PWNED + ">")
+    bad = f"<img src=x onerror={PWNED}>"
+    b.sentence(1, f"Before {bad} and \"</script><script>{PWNED}</script>\" after.")
+    e = b.entity("person/evil", KG.Person, bad, f"<svg onload={PWNED}>", "javascript:" + PWNED)
+    b.merged.add((e, OWL.sameAs, URIRef("javascript:" + PWNED)))
+    b.merged.add((e, SKOS.altLabel, Literal("\u2028</script>")))
+    b.mention(e, 1, bad)
+    ev = iris.event("evil", 1001, 1007)
+    b.article.add((ev, RDF.type, KG.Attack))
+    b.article.add((ev, RDFS.label, Literal(f"Attack by {bad}")))
+    b.article.add((ev, KG.hasAgent, e))
+    b.article.add((ev, KG.quotation, Literal(f"<script>{PWNED}</script>")))
+    b.mention(ev, 1, "Before")
+    return b.ds
+
+
+def assert_inert(t: Tab) -> None:
+    """Render every node's and link's panel and the search results: nothing may run or become markup."""
+    t.js("() => { const P = kgExplorer.payload; P.nodes.forEach(n => kgExplorer.showNode(n.id));"
+         " P.edges.forEach((e, k) => kgExplorer.showEdge(k)); }")
+    t.page.fill("#kg-search", "<img")
+    t.page.wait_for_timeout(300)
+    assert t.js("() => window.__pwned") is None
+    assert t.dialogs == []
+    assert t.js("() => document.querySelectorAll('img, svg, iframe, object, embed').length") == 0
+    assert t.js("() => document.scripts.length") == 4  # the data block and the three page scripts
+    hrefs = t.js("() => Array.from(document.querySelectorAll('a')).map(a => a.href)")
+    assert all(h.startswith(("http://", "https://")) for h in hrefs)
+    assert t.requests == [t.url]
+
+
+def test_hostile_article_runs_no_script(browser, tmp_path):
+    from kg.build import build
+
+    source = tmp_path / "hostile.jsonl"
+    record = {"id": "hostile", "title": f"<script>{PWNED}</script>", "published": "2025-01-02",
+              "url": f'https://example.org/"><svg/onload={PWNED}>', "source": f"<img src=x onerror={PWNED}>",
+              "text": HOSTILE_TEXT}
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    build([source], tmp_path / "build")
+    page = tmp_path / "build" / "explorer.html"
+    payload = read_payload(page.read_text(encoding="utf-8"))
+    assert any("<img src=x" in s for _, s in payload["sentences"])  # the hostile text did reach the page
+    t = Tab(browser, page)
+    try:
+        assert_inert(t)
+        t.search("Erbil")
+        assert "<img src=x onerror=window.__pwned=1>" in t.page.inner_text("#kg-panel")  # shown as text
+        assert t.errors == []
+    finally:
+        t.close()
+
+
+def test_hostile_labels_and_links_run_no_script(browser, tmp_path):
+    from kg.explorer import write_explorer
+
+    page = tmp_path / "explorer.html"
+    write_explorer(hostile_graph(), page, title=f"<script>{PWNED}</script>")
+    t = Tab(browser, page)
+    try:
+        assert_inert(t)
+        t.search("<img src=x")
+        panel = t.page.inner_text("#kg-panel")
+        assert f"<img src=x onerror={PWNED}>" in panel and f"<svg onload={PWNED}>" in panel
+        assert t.page.locator("#kg-panel mark").first.inner_text() == f"<img src=x onerror={PWNED}>"
+        assert t.page.title() == f"<script>{PWNED}</script>"
+        assert t.errors == []
+    finally:
+        t.close()
+
+
+def test_screenshot_of_the_example(browser, example):
+    from kg.explorer_page import screenshot
+
+    png = screenshot(example / "explorer.html", example / "explorer.png", context=browser)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
+
+
+@pytest.mark.slow
+def test_five_thousand_nodes_are_interactive_within_five_seconds(browser, tmp_path, record_property):
+    bench = load(ROOT / "bench" / "explorer_5k.py")
+    from kg.explorer import write_explorer
+
+    page = tmp_path / "explorer.html"
+    assert write_explorer(bench.synthetic_dataset(5000), page) == 5000
+    result = bench.measure(page, context=browser)
+    size_mb = page.stat().st_size / 1e6
+    record_property("ready_ms", result["ready_ms"])
+    record_property("longest_task_ms", result["longest_task_ms"])
+    record_property("size_mb", round(size_mb, 2))
+    print(f"\n5,000 nodes: interactive after {result['ready_ms']:.0f} ms, longest task "
+          f"{result['longest_task_ms']:.0f} ms, {size_mb:.2f} MB, search+focus {result['search_focus_ms']} ms")
+    assert result["errors"] == []
+    assert result["nodes_in_page"] == 5000 and 0 < result["nodes_drawn"] <= 500
+    assert result["ready_ms"] < 5000
+    assert size_mb < 10
