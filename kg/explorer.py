@@ -9,15 +9,17 @@ busy for many seconds, and a seeded layout in Python makes the page byte-identic
 from __future__ import annotations
 
 import math
-from collections import deque
+import re
+import unicodedata
+from collections import defaultdict, deque
+from difflib import get_close_matches
 from pathlib import Path
 
 import networkx as nx
 from rdflib import Dataset, Graph, URIRef
 
 from kg.atomic import atomic_write_text
-from kg.explorer_data import (KGN, Collected, FocusNotFound, collect, find_focus, neighbourhood, styles,
-                              web_url, words)
+from kg.explorer_data import KGN, Collected, collect, styles, web_url, words
 from kg.explorer_page import render
 
 __all__ = ["KGN", "FocusNotFound", "build_payload", "write_explorer"]
@@ -180,6 +182,60 @@ def _legend(col: Collected) -> dict:
                             "color": colour, "count": types[name]})
     kinds = [dict(style["kinds"][k], key=k, count=counts.get(k, 0)) for k in style["kinds"]]
     return {"kinds": kinds, "eventTypes": event_types}
+
+
+class FocusNotFound(ValueError):
+    """The ego view's focus name matches no node's label or alias."""
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+
+
+def find_focus(col: Collected, name: str) -> list[int]:
+    """Nodes named ``name`` (ignoring case and accents): by label, else by alias, else the one entity
+    whose label or alias holds it as whole words ('al-Sharaa' -> 'Ahmed al-Sharaa')."""
+    key = _fold(name)
+    if not key:
+        raise FocusNotFound("focus: empty name")
+    names = [[_fold(n["label"])] + [_fold(a) for a in n["aliases"]] for n in col.nodes]
+    for hits in ([i for i, ns in enumerate(names) if ns[0] == key],
+                 [i for i, ns in enumerate(names) if key in ns[1:]]):
+        if hits:
+            return hits
+    words_of = re.compile(r"(?<!\w)" + re.escape(key) + r"(?!\w)")
+    within = [i for i, ns in enumerate(names) if col.nodes[i]["kind"] != "Event" and any(map(words_of.search, ns))]
+    if len(within) == 1:
+        return within
+    if within:
+        listed = ", ".join(repr(col.nodes[i]["label"]) for i in within[:8])
+        raise FocusNotFound(f"focus {name!r} is ambiguous: {listed}{' ...' if len(within) > 8 else ''}; "
+                            f"give the full name")
+    every = sorted({n["label"] for n in col.nodes} | {a for n in col.nodes for a in n["aliases"]})
+    close = get_close_matches(name, every, n=5, cutoff=0.6)
+    hint = f"; close names: {', '.join(repr(c) for c in close)}" if close else ""
+    raise FocusNotFound(f"focus {name!r}: no node has this label or alias (case-insensitive){hint}")
+
+
+def neighbourhood(col: Collected, seeds: list[int], depth: int) -> Collected:
+    """The nodes within ``depth`` links of the seeds (links in either direction), renumbered."""
+    if depth < 0:
+        raise ValueError(f"depth must be 0 or more, not {depth}")
+    adjacent: dict[int, set] = defaultdict(set)
+    for a, b, _ in col.edges:
+        adjacent[a].add(b)
+        adjacent[b].add(a)
+    keep, frontier = set(seeds), set(seeds)
+    for _ in range(depth):
+        frontier = {m for n in frontier for m in adjacent[n]} - keep
+        keep |= frontier
+    old = sorted(keep)
+    new = {o: i for i, o in enumerate(old)}
+    edges = {(new[a], new[b], label): e for (a, b, label), e in col.edges.items() if a in new and b in new}
+    focus = {"labels": [col.nodes[s]["label"] for s in sorted(seeds)], "ids": sorted(new[s] for s in seeds),
+             "depth": depth}
+    return Collected([col.nodes[o] for o in old], edges, col.sentences, col.articles, col.comention, focus)
 
 
 def write_explorer(data: Dataset | Graph, path, *, title: str = "newskg explorer",

@@ -84,11 +84,12 @@ def read_payload(page: str) -> dict:
 
 
 def screenshot(page: str | Path, png: str | Path, *, width: int = 1500, height: int = 950,
-               timeout_ms: int = 30_000, context=None) -> Path:
-    """A PNG of the page once it is drawn, taken with headless Debian chromium through Playwright
-    (in ``context``, a Playwright BrowserContext, when the caller already runs one)."""
+               timeout_ms: int = 30_000, search: str | None = None, context=None) -> Path:
+    """A PNG of the page once it is drawn, taken with headless Debian chromium through Playwright;
+    with ``search``, after searching that name (its node selected, its evidence in the side panel).
+    ``context``: a Playwright BrowserContext to use when the caller already runs one."""
     if context is not None:
-        return _shoot(context, Path(page), Path(png), width, height, timeout_ms)
+        return _shoot(context, Path(page), Path(png), width, height, timeout_ms, search)
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as exc:
@@ -101,18 +102,21 @@ def screenshot(page: str | Path, png: str | Path, *, width: int = 1500, height: 
         context = pw.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS,
                                                         headless=True)
         try:
-            return _shoot(context, Path(page), Path(png), width, height, timeout_ms)
+            return _shoot(context, Path(page), Path(png), width, height, timeout_ms, search)
         finally:
             context.close()
 
 
-def _shoot(context, page: Path, png: Path, width: int, height: int, timeout_ms: int) -> Path:
+def _shoot(context, page: Path, png: Path, width: int, height: int, timeout_ms: int, search: str | None) -> Path:
     tab = context.new_page()
     try:
         tab.set_viewport_size({"width": width, "height": height})
         tab.goto(page.resolve().as_uri())
         tab.wait_for_function("() => window.__ready === true", timeout=timeout_ms)
-        tab.wait_for_timeout(300)  # let the last animation frame settle
+        if search:
+            tab.fill("#kg-search", search)
+            tab.press("#kg-search", "Enter")
+        tab.wait_for_timeout(600 if search else 300)  # let the focus animation and last frame settle
         tab.screenshot(path=str(png))
     finally:
         tab.close()

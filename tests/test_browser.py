@@ -274,6 +274,8 @@ def test_screenshot_of_the_example(browser, example):
 
     png = screenshot(example / "explorer.html", example / "explorer.png", context=browser)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
+    chosen = screenshot(example / "explorer.html", example / "explorer-erbil.png", search="Erbil", context=browser)
+    assert chosen.read_bytes() != png.read_bytes()
 
 
 @pytest.mark.slow
