@@ -172,6 +172,20 @@ def render(name: str | SavedQuery, params: dict[str, str] | None = None) -> str:
     return _SLOT.sub(bind, query.sparql)
 
 
+def parse_param_args(items: list[str]) -> dict[str, str]:
+    """CLI-style 'name=value' strings as a dict; the value may hold '=' and spaces."""
+    params: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise SavedQueryError(f"bad --param {item!r}: expected NAME=VALUE")
+        if name in params:
+            raise SavedQueryError(f"--param {name} given twice")
+        params[name] = value
+    return params
+
+
 def run_saved(build_dir: str | Path, name: str | SavedQuery, params: dict[str, str] | None = None,
               store=None):
     """Render a saved query and evaluate it over a build; pyoxigraph results, as kg.query.run."""

@@ -9,8 +9,8 @@ import pytest
 
 from kg.build import build
 from kg.query import QueryError, table, with_prefixes
-from kg.saved import (SavedQueryError, list_saved, load_saved, parse_saved, render, run_saved,
-                      sparql_string)
+from kg.saved import (SavedQueryError, list_saved, load_saved, parse_param_args, parse_saved, render,
+                      run_saved, sparql_string)
 from kg.store import open_store
 
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus"
@@ -81,6 +81,15 @@ def test_missing_and_unknown_params_are_clear_errors():
     with pytest.raises(SavedQueryError, match="control characters"):
         render("events-of-actor", {"actor": "a\x00b"})
     assert issubclass(SavedQueryError, QueryError)
+
+
+def test_cli_param_strings():
+    assert parse_param_args(["actor=Ahmed al-Sharaa", "place=a=b"]) == {"actor": "Ahmed al-Sharaa",
+                                                                        "place": "a=b"}
+    with pytest.raises(SavedQueryError, match="NAME=VALUE"):
+        parse_param_args(["actor"])
+    with pytest.raises(SavedQueryError, match="twice"):
+        parse_param_args(["a=1", "a=2"])
 
 
 def test_unknown_query_names_the_available_ones():
