@@ -39,6 +39,7 @@ class KG(DefinedNamespace):
     InternationalOrganization: URIRef
     PoliticalParty: URIRef
     Company: URIRef
+    UnnamedSource: URIRef  # "a senior defense official": an actor, never a schema:Person
     Place: URIRef
     Country: URIRef
     City: URIRef
@@ -50,8 +51,60 @@ class KG(DefinedNamespace):
     MilitaryOperation: URIRef
     Forum: URIRef
 
+    # Reported events (one sentence of one article), each mapped to CAMEO and PLOVER.
+    ReportedEvent: URIRef
+    Withdrawal: URIRef
+    Deployment: URIRef
+    Handover: URIRef
+    Meeting: URIRef
+    Negotiation: URIRef
+    Agreement: URIRef
+    Statement: URIRef
+    Attack: URIRef
+    Invasion: URIRef
+    Defeat: URIRef
+    SeizureOfPower: URIRef
+    Resolution: URIRef
+    Formation: URIRef
+    Appointment: URIRef
+    Sanctions: URIRef
+
+    # Event statuses (the values of kg:status) and their SKOS scheme.
+    EventStatus: URIRef
+    EventStatusScheme: URIRef
+    Happened: URIRef
+    Ongoing: URIRef
+    Planned: URIRef
+    Reported: URIRef
+    Negated: URIRef
+    Hypothetical: URIRef
+
     # Provenance of extraction.
     extractedBy: URIRef  # the rule that found a mention ("ner", "gazetteer", "acronym" ...)
+    confidence: URIRef  # xsd:decimal in [0, 1]
+    mergeReason: URIRef  # why a mention was joined to its entity (optional)
+    cameoCode: URIRef  # annotation of an event class: its CAMEO root code ("04")
+    ploverCategory: URIRef  # annotation of an event class: its PLOVER category ("CONSULT")
+
+    # Event properties.
+    hasAgent: URIRef
+    hasPatient: URIRef
+    hasRecipient: URIRef
+    hasSpeaker: URIRef
+    status: URIRef
+    timeText: URIRef
+    quotation: URIRef
+    hasQuantity: URIRef
+
+    # Quantity properties (on schema:QuantitativeValue).
+    qualifier: URIRef
+    fromQuantity: URIRef
+    countsActor: URIRef
+
+    # Relation properties.
+    former: URIRef  # on org:Membership
+    partOf: URIRef
+    ledBy: URIRef
 
 
 # Namespace prefixes used in every serialization and predeclared in every query.
