@@ -85,9 +85,11 @@ def role(title: str) -> URIRef:
     return URIRef(BASE + "id/role/" + slug(title))
 
 
-def membership(person_key: str, title: str, org_key: str | None) -> URIRef:
-    """A person's post: the same person, title and organization give the same node in every article."""
-    return URIRef(f"{BASE}id/membership/{_flat(person_key)}/{slug(title)}/{_flat(org_key or 'none')}")
+def membership(person_key: str, title: str, org_key: str | None, former: bool = False) -> URIRef:
+    """A person's post: the same person, title, organization (and former or not) give the same node
+    in every article."""
+    tail = "/former" if former else ""
+    return URIRef(f"{BASE}id/membership/{_flat(person_key)}/{slug(title)}/{_flat(org_key or 'none')}{tail}")
 
 
 def statement(doc_id: str, subject_key: str, predicate: str, object_key: str) -> URIRef:

@@ -110,7 +110,7 @@ def add_events(g: ArticleGraph, events: list[EventRecord], where: EntityLocator)
         if ev.quote:
             g.add(node, KG.quotation, text(ev.quote))
         for q in ev.quantities:
-            add_quantity(g, q, node)
+            add_quantity(g, q, ev.sentence, node)
         g.add(node, RDFS.label, text(event_label(ev, names)))
         signatures.append(EventSignature(node.value, ev.doc_id, ev.type, frozenset(actors), frozenset(places),
                                          ev.time.value if ev.time else None, ev.status))
@@ -126,10 +126,10 @@ def _with_handed_over_place(ev: EventRecord) -> EventRecord:
     return replace(ev, arguments=ev.arguments + extra)
 
 
-def add_quantity(g: ArticleGraph, q: Quantity, event: NamedNode | None = None) -> NamedNode:
+def add_quantity(g: ArticleGraph, q: Quantity, sentence: Span, event: NamedNode | None = None) -> NamedNode:
     node = NamedNode(str(iris.quantity(g.doc.id, q.start, q.end)))
     g.add(node, RDF.type, term(SCHEMA.QuantitativeValue))
-    g.add(node, GAF.denotedBy, g.span(q.start, q.end))
+    g.add(node, GAF.denotedBy, g.span(q.start, q.end, sentence=sentence, rule="quantity"))
     g.add(node, SCHEMA.unitText, text(q.unit))
     if q.value is not None:
         g.add(node, SCHEMA.value, number(q.value))
@@ -155,8 +155,7 @@ def add_quantity(g: ArticleGraph, q: Quantity, event: NamedNode | None = None) -
 def add_quantity_facts(g: ArticleGraph, facts: list[QuantityFacts], where: EntityLocator) -> None:
     """Every quantity of the article, with the place, actor and time its sentence gives it."""
     for f in facts:
-        node = add_quantity(g, f.quantity)
-        g.span(*f.sentence, kind=NIF.Sentence)
+        node = add_quantity(g, f.quantity, f.sentence)
         place = where.at(g.doc.id, f.place) if f.place else None
         actor = where.at(g.doc.id, f.actor) if f.actor else None
         if place:
@@ -192,7 +191,7 @@ def add_relations(g: ArticleGraph, relations: list[RelationRecord], where: Entit
 
 
 def _membership(g: ArticleGraph, r: RelationRecord, person: str, org: str | None, evidence) -> None:
-    node = NamedNode(str(iris.membership(person, r.role or "", org)))
+    node = NamedNode(str(iris.membership(person, r.role or "", org, r.former)))
     role = NamedNode(str(iris.role(r.role or "")))
     g.add(node, RDF.type, term(ORG.Membership))
     g.add(node, ORG.member, NamedNode(str(iris.entity(person))))
