@@ -166,6 +166,16 @@ def test_filters_hide_and_restore(tab):
     assert 0 < tab.js("() => kgExplorer.visibleCount()") == in_first < total
     tab.page.click("#kg-reset")
     assert tab.js("() => kgExplorer.visibleCount()") == total
+    dated = tab.js("() => kgExplorer.payload.nodes.filter(n => n.date).map(n => n.date)")
+    early = [d for d in dated if d < "2015"]
+    assert early  # the example articles date events from 2003 on
+    tab.page.fill("#kg-date-from", "2015-01-01")
+    assert tab.js("() => kgExplorer.visibleCount()") == total - len(early)
+    tab.page.check("#kg-undated")
+    undated = tab.js("() => kgExplorer.payload.nodes.filter(n => n.kind === 'Event' && !n.date).length")
+    assert tab.js("() => kgExplorer.visibleCount()") == total - len(early) - undated
+    tab.page.click("#kg-reset")
+    assert tab.js("() => kgExplorer.visibleCount()") == total
 
 
 def test_ego_view_of_a_person(browser, example, tmp_path):
@@ -265,6 +275,29 @@ def test_hostile_labels_and_links_run_no_script(browser, tmp_path):
         assert t.page.locator("#kg-panel mark").first.inner_text() == f"<img src=x onerror={PWNED}>"
         assert t.page.title() == f"<script>{PWNED}</script>"
         assert t.errors == []
+    finally:
+        t.close()
+
+
+def test_large_graph_opens_on_important_nodes_and_expands(browser, tmp_path):
+    from kg.explorer import DEFAULT_VIEW, write_explorer
+
+    page = tmp_path / "explorer.html"
+    total = write_explorer(load(ROOT / "bench" / "explorer_5k.py").synthetic_dataset(700), page)
+    t = Tab(browser, page)
+    try:
+        assert t.js("() => kgExplorer.visibleCount()") == DEFAULT_VIEW < total
+        assert t.js("() => kgExplorer.network.physics.options.enabled") is False  # laid out in Python
+        hidden = t.js("() => kgExplorer.payload.nodes.find(n => !n.view && n.kind === 'Event').id")
+        anchor = t.js("(h) => kgExplorer.payload.edges.find(e => e.from === h).to", hidden)
+        t.js("(a) => kgExplorer.focusNode(a)", anchor)
+        before = t.js("() => kgExplorer.visibleCount()")
+        t.page.locator("#kg-panel button", has_text="Show neighbours").click()
+        assert t.js("() => kgExplorer.visibleCount()") > before
+        assert t.js("(h) => kgExplorer.network.getPositions([h])[h] !== undefined", hidden)
+        t.page.click("#kg-show-all")
+        assert t.js("() => kgExplorer.visibleCount()") == total
+        assert t.errors == [] and t.requests == [t.url]
     finally:
         t.close()
 

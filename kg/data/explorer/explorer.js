@@ -74,6 +74,7 @@
 
   function status() {
     var text = "Showing " + nodeView.length + " of " + N + " nodes, " + edgeView.length + " of " + P.edges.length + " links";
+    if (!edgeLabels) text += " (too many to label: click a node or link to read its relations)";
     if (P.focus) text += " \u00b7 neighbourhood of " + P.focus.labels.join(", ") + " (depth " + P.focus.depth + ")";
     else if (P.big) text += " \u00b7 most important first";
     $("kg-status").textContent = text;
@@ -83,9 +84,19 @@
     $("kg-show-all").textContent = "Show all " + N;
   }
 
+  // Thousands of edge labels cost seconds per frame: beyond this many links, the side panel names them.
+  var EDGE_LABEL_LIMIT = 1500, edgeLabels = true;
+  function labelMode() {
+    var wanted = edgeView.length <= EDGE_LABEL_LIMIT;
+    if (wanted !== edgeLabels) {
+      edgeLabels = wanted;
+      network.setOptions({edges: {font: {size: wanted ? 9 : 0}}});
+    }
+  }
   function refresh() {
     nodeView.refresh();
     edgeView.refresh();
+    labelMode();
     status();
     renderTimeline();
   }
@@ -316,6 +327,7 @@
     if (P.focus && P.focus.ids.length) KG.focusNode(P.focus.ids[0], true);
   }
   network.on("afterDrawing", function () { if (settled) ready(); });
+  labelMode();
   status();
   renderTimeline();
   if (!nodeView.length) ready();
