@@ -7,7 +7,7 @@ from decimal import Decimal
 import pyshacl
 import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import ORG, RDF, RDFS, SH, XSD
+from rdflib.namespace import ORG, OWL, RDF, RDFS, SH, XSD
 
 from kg import iris
 from kg.ontology import ontology_graph, shapes_graph
@@ -15,10 +15,12 @@ from kg.validate import ValidationReport, Violation, check_anchors, union_graph,
 from kg.vocab import GAF, KG, NIF, PROV, SCHEMA, SEM
 
 DOC = "iraq-2020"
-TEXT = (
-    "The United States withdrew 2,500 troops from Iraq in January 2020. "
-    "Prime Minister Mohammed Shia al-Sudani met Joe Biden in Washington."
+SENTENCES = (
+    "The United States withdrew 2,500 troops from Iraq in January 2020.",
+    "Prime Minister Mohammed Shia al-Sudani met Joe Biden in Washington.",
+    'A senior defense official said the rest would leave "within weeks".',
 )
+TEXT = " ".join(SENTENCES)
 KGSH = "https://w3id.org/newskg/shapes#"
 
 
@@ -59,9 +61,7 @@ def build_dataset() -> Dataset:
     art.add((doc, SCHEMA.datePublished, Literal("2020-01-31", datatype=XSD.date)))
     art.add((doc, PROV.wasDerivedFrom, iris.source("examples/corpus/x.txt")))
 
-    cut = TEXT.index("Prime")
-    s1 = _span(art, 0, cut - 1, NIF.Sentence)
-    s2 = _span(art, cut, len(TEXT), NIF.Sentence)
+    s1, s2, s3 = (_span(art, TEXT.index(s), TEXT.index(s) + len(s), NIF.Sentence) for s in SENTENCES)
 
     entities = {
         "country/us": (KG.Country, "United States", "United States", s1),
@@ -89,12 +89,21 @@ def build_dataset() -> Dataset:
     art.add((withdrawal, SEM.hasPlace, nodes["country/iq"]))
     art.add((withdrawal, SEM.hasTimeStamp, Literal("2020-01", datatype=XSD.gYearMonth)))
     art.add((withdrawal, KG.timeText, Literal("January 2020")))
-    troops = BNode()
+    troops = URIRef(iris.BASE + "id/quantity/iraq-2020/27-39")
     art.add((withdrawal, KG.hasQuantity, troops))
     art.add((troops, RDF.type, SCHEMA.QuantitativeValue))
+    art.add((troops, GAF.denotedBy, _mention(art, "2,500 troops", s1)))
     art.add((troops, SCHEMA.value, Literal(2500)))
     art.add((troops, SCHEMA.unitText, Literal("troops")))
     art.add((troops, KG.countsActor, nodes["country/us"]))
+    art.add((troops, SEM.hasPlace, nodes["country/iq"]))
+    art.add((troops, SEM.hasTimeStamp, Literal("2020-01", datatype=XSD.gYearMonth)))
+    before = BNode()  # the value before the change, as a blank node here to test their naming
+    art.add((troops, KG.fromQuantity, before))
+    art.add((before, RDF.type, SCHEMA.QuantitativeValue))
+    art.add((before, SCHEMA.value, Literal(5200)))
+    art.add((before, SCHEMA.unitText, Literal("troops")))
+    art.add((before, KG.qualifier, Literal("approximately")))
 
     meeting = URIRef(iris.BASE + "id/event/iraq-2020/met")
     art.add((meeting, RDF.type, KG.Meeting))
@@ -105,6 +114,20 @@ def build_dataset() -> Dataset:
     art.add((meeting, KG.hasAgent, nodes["person/mohammed-shia-al-sudani"]))
     art.add((meeting, KG.hasRecipient, nodes["person/joe-biden"]))
     art.add((meeting, SEM.hasPlace, nodes["city/washington"]))
+
+    source = URIRef(iris.BASE + "id/source/iraq-2020/senior-official")
+    art.add((source, RDF.type, KG.UnnamedSource))
+    art.add((source, RDFS.label, Literal("A senior defense official")))
+    art.add((source, GAF.denotedBy, _mention(art, "A senior defense official", s3)))
+    statement = URIRef(iris.BASE + "id/event/iraq-2020/said")
+    art.add((statement, RDF.type, KG.Statement))
+    art.add((statement, RDFS.label, Literal("Statement by a senior defense official")))
+    art.add((statement, GAF.denotedBy, _mention(art, "said", s3)))
+    art.add((statement, KG.confidence, Literal(Decimal("0.6"))))
+    art.add((statement, KG.status, KG.Reported))
+    art.add((statement, KG.hasSpeaker, source))
+    art.add((statement, KG.hasAgent, source))
+    art.add((statement, KG.quotation, Literal("within weeks")))
 
     post = URIRef(iris.BASE + "id/membership/sudani-prime-minister")
     role = URIRef(iris.BASE + "id/role/prime-minister")
@@ -123,6 +146,14 @@ def build_dataset() -> Dataset:
     art.add((evidence, RDF.object, nodes["country/us"]))
     art.add((evidence, GAF.denotedBy, s2))
     art.add((evidence, KG.confidence, Literal(Decimal("0.6"))))
+
+    # What the builder infers across articles carries its reason instead of a span.
+    link = URIRef(iris.BASE + "id/link/withdrew-withdrew")
+    merged.add((link, RDF.type, RDF.Statement))
+    merged.add((link, RDF.subject, withdrawal))
+    merged.add((link, RDF.predicate, OWL.sameAs))
+    merged.add((link, RDF.object, withdrawal))
+    merged.add((link, RDFS.comment, Literal("same withdrawal reported by two articles")))
     return ds
 
 
@@ -269,9 +300,31 @@ def test_membership_and_quantity_shapes() -> None:
 
     report = validate(_broken(change))
     assert _hits(report, "membership/sudani-prime-minister", "org:role")
-    quantity = [v for v in report.violations if "kg:hasQuantity" in v.focus]
-    assert {v.path for v in quantity} >= {"schema:unitText", ""}  # "" is the value-or-bounds sh:or
-    assert all(v.focus == "[<https://w3id.org/newskg/id/event/iraq-2020/withdrew> kg:hasQuantity]" for v in quantity)
+    quantity = [v for v in report.violations if v.focus.endswith("id/quantity/iraq-2020/27-39>")]
+    assert {v.path for v in quantity} == {"schema:unitText", ""}  # "" is the value-or-bounds sh:or
+
+
+def test_blank_nodes_are_named_by_what_points_at_them() -> None:
+    troops = URIRef(iris.BASE + "id/quantity/iraq-2020/27-39")
+
+    def change(art: Graph, merged: Graph) -> None:
+        before = art.value(troops, KG.fromQuantity)
+        art.remove((before, SCHEMA.unitText, None))
+
+    report = validate(_broken(change))
+    assert [v.focus for v in report.violations] == [f"[<{troops}> kg:fromQuantity]"]
+
+
+def test_statement_needs_a_span_or_a_reason() -> None:
+    link = URIRef(iris.BASE + "id/link/withdrew-withdrew")
+    report = validate(_broken(lambda art, merged: merged.remove((link, RDFS.comment, None))))
+    assert [(v.focus, v.path) for v in report.violations] == [(f"<{link}>", "")]
+
+
+def test_unnamed_source_needs_a_label_too() -> None:
+    source = URIRef(iris.BASE + "id/source/iraq-2020/senior-official")
+    report = validate(_broken(lambda art, merged: art.remove((source, RDFS.label, None))))
+    assert _hits(report, "id/source/iraq-2020/senior-official", "rdfs:label")
 
 
 def test_warning_does_not_break_conformance() -> None:
