@@ -34,7 +34,7 @@ from kg.resolve import Resolution, Resolver
 from kg.store import EXPLORER_HTML, REPORT_JSON, GraphWriter, load_dataset
 
 Progress = Callable[[int], None]
-EXPLORER_MAX_ARTICLES = 2_000  # beyond this, `kg view` writes the explorer on demand
+EXPLORER_MAX_ARTICLES = 200  # ~5,000 nodes; beyond this, `kg view` writes the explorer on demand
 
 
 @dataclass

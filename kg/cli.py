@@ -239,6 +239,35 @@ def path(
                       for i, st in enumerate(steps, 1))))
 
 
+@app.command()
+def view(
+    build_dir: Annotated[Path, typer.Argument(help="A build folder.")],
+    focus: Annotated[Optional[str], typer.Option(help="Only this actor's neighbourhood (name or alias).")] = None,
+    depth: Annotated[int, typer.Option(min=1, help="Steps from the focus.")] = 2,
+    out_file: Annotated[Optional[Path], typer.Option("--out", "-o", help="Where to write the page.")] = None,
+    title: Annotated[str, typer.Option(help="The page title.")] = "newskg explorer",
+    screenshot: Annotated[Optional[Path], typer.Option(help="Also save a PNG (needs Chromium).")] = None,
+) -> None:
+    """Write the interactive explorer (one offline HTML file), or an ego view with --focus."""
+    from kg.explorer import FocusNotFound, write_explorer
+    from kg.iris import slug
+    from kg.store import NotABuild, load_dataset
+
+    target = out_file or build_dir / (f"explorer-{slug(focus)}.html" if focus else "explorer.html")
+    try:
+        nodes = write_explorer(load_dataset(build_dir), target, title=title, focus=focus, depth=depth)
+    except NotABuild as failure:
+        _fail(str(failure))
+    except FocusNotFound as failure:
+        _fail(str(failure), 1)
+    out.print(f"wrote {target}: {nodes} nodes, {target.stat().st_size / 1e6:.1f} MB", highlight=False)
+    if screenshot is not None:
+        from kg.explorer_page import screenshot as take
+
+        take(target, screenshot)
+        out.print(f"wrote {screenshot}", highlight=False)
+
+
 def _interrupt(*_) -> None:
     raise KeyboardInterrupt
 
