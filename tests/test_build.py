@@ -176,3 +176,10 @@ def test_incremental_build_adds_replaces_and_removes_articles(tmp_path):
     assert rows(out, 'SELECT ?e WHERE { ?e rdfs:label "Erbil" }') == ()
     assert len({r[0] for r in rows(out, "SELECT ?t WHERE { ?d nif:isString ?t }")}) == 1
     assert first.documents == ["pentagon-iraq-drawdown"]
+
+
+def test_example_build_conforms_to_the_shapes(example_build):
+    from kg.validate import validate
+
+    report = validate(load_dataset(example_build))
+    assert report.conforms, report.text()
