@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from pathlib import Path
 
+import pyoxigraph as ox
 import pyshacl
 import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import ORG, OWL, RDF, RDFS, SH, XSD
+from rdflib.plugins.sparql import prepareQuery
 
 from kg import iris
 from kg.ontology import ontology_graph, shapes_graph
 from kg.validate import ValidationReport, Violation, check_anchors, union_graph, validate
-from kg.vocab import GAF, KG, NIF, PROV, SCHEMA, SEM
+from kg.vocab import GAF, KG, NIF, PROV, SCHEMA, SEM, sparql_prologue
 
 DOC = "iraq-2020"
 SENTENCES = (
@@ -391,3 +395,32 @@ def test_deactivated_sparql_anchor_shape_agrees_with_check_anchors() -> None:
     assert not ok
     assert set(results.objects(None, SH.focusNode)) == {mention}
     assert [v.focus for v in check_anchors(broken)] == [f"<{mention}>"]
+
+
+# --- the example queries of ontology/README.md run on the sample -------------------------------
+
+README = Path(__file__).resolve().parents[1] / "ontology" / "README.md"
+
+
+def readme_queries() -> list[str]:
+    return re.findall(r"```sparql\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S)
+
+
+def test_readme_has_six_to_eight_example_queries() -> None:
+    assert 6 <= len(readme_queries()) <= 8
+
+
+@pytest.fixture(scope="module")
+def sample_store(good: Dataset) -> ox.Store:
+    store = ox.Store()
+    store.load(good.serialize(format="nquads").encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+@pytest.mark.parametrize("number", range(len(readme_queries())), ids=lambda n: f"query{n + 1}")
+def test_readme_query_answers_on_the_sample(number: int, sample_store: ox.Store) -> None:
+    """Each example parses as standard SPARQL (rdflib) and answers under Oxigraph, as `kg query` runs it."""
+    query = sparql_prologue() + readme_queries()[number]
+    prepareQuery(query)
+    rows = list(sample_store.query(query, use_default_graph_as_union=True))
+    assert rows, f"query {number + 1} finds nothing on a graph that answers it"
