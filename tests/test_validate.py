@@ -331,6 +331,25 @@ def test_unnamed_source_needs_a_label_too() -> None:
     assert _hits(report, "id/source/iraq-2020/senior-official", "rdfs:label")
 
 
+def test_a_post_stated_by_two_articles_may_differ_in_confidence_and_former() -> None:
+    post = URIRef(iris.BASE + "id/membership/sudani-prime-minister")
+
+    def change(art: Graph, merged: Graph) -> None:
+        art.add((post, KG.former, Literal(False)))
+        other = Graph(store=art.store, identifier=iris.doc_graph("other"))
+        other.add((post, KG.confidence, Literal(Decimal("0.5"))))
+        other.add((post, KG.former, Literal(True)))
+
+    report = validate(_broken(change))
+    assert report.conforms, report.text()
+
+
+def test_event_with_two_confidences_is_reported() -> None:
+    meeting = URIRef(iris.BASE + "id/event/iraq-2020/met")
+    report = validate(_broken(lambda art, merged: art.add((meeting, KG.confidence, Literal(Decimal("0.2"))))))
+    assert _hits(report, "event/iraq-2020/met", "kg:confidence")
+
+
 def test_warning_does_not_break_conformance() -> None:
     begin = TEXT.index("Iraq")
     mention = iris.span(DOC, begin, begin + 4)
