@@ -26,6 +26,7 @@ EVENT = "event"
 SOURCE = "Source"  # coarse type of kg:UnnamedSource: an actor that is deliberately no schema:Person
 ROLE_EDGES = {KG.hasAgent: "agent", KG.hasPatient: "patient", KG.hasRecipient: "recipient",
               KG.hasSpeaker: "speaker", SEM.hasPlace: "place"}
+GAZETTEER_EVIDENCE = "(known from the gazetteer, not stated in an article)"
 RELATION_EDGES = {SCHEMA.containedInPlace: "containedInPlace", KG.partOf: "partOf", KG.ledBy: "ledBy"}
 MEMBERSHIP = "membership"
 _POINT = re.compile(r"^\s*(?:<[^>]*>\s*)?POINT\s*\(\s*([-+\d.eE]+)\s+([-+\d.eE]+)\s*\)\s*$", re.I)
@@ -230,6 +231,8 @@ def _statement(r: _Reader, q: ox.Quad) -> tuple[str, str, float | None]:
             text, _ = r.evidence(s, q.graph_name)
             confidence = r.text(s, KG.confidence, q.graph_name)
             return text, article, float(confidence) if confidence else None
+    if not article:  # a fact of the merged graph: where the gazetteer says a known place lies
+        return GAZETTEER_EVIDENCE, "", None
     return "", article, None
 
 

@@ -30,14 +30,6 @@ def load(path: Path):
     return module
 
 
-@pytest.fixture(scope="module")
-def example(tmp_path_factory) -> Path:
-    """The example corpus, built once (the build writes explorer.html)."""
-    from kg.build import build
-
-    out = tmp_path_factory.mktemp("example") / "build"
-    build([ROOT / "examples" / "corpus"], out)
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -85,8 +77,8 @@ class Tab:
 
 
 @pytest.fixture
-def tab(browser, example):
-    t = Tab(browser, example / "explorer.html")
+def tab(browser, example_build):
+    t = Tab(browser, example_build / "explorer.html")
     yield t
     t.close()
 
@@ -103,10 +95,10 @@ def typed_nodes(build: Path) -> int:
     return len(shown)
 
 
-def test_loads_offline_without_errors_with_every_node(tab, example):
+def test_loads_offline_without_errors_with_every_node(tab, example_build):
     assert tab.errors == []
     assert tab.requests == [tab.url]  # the page itself, nothing else: no CDN, no font, no favicon
-    expected = typed_nodes(example)
+    expected = typed_nodes(example_build)
     assert expected > 20
     assert tab.js("() => kgExplorer.payload.nodes.length") == expected
     assert tab.js("() => kgExplorer.visibleCount()") == expected  # a small graph shows everything
@@ -178,12 +170,12 @@ def test_filters_hide_and_restore(tab):
     assert tab.js("() => kgExplorer.visibleCount()") == total
 
 
-def test_ego_view_of_a_person(browser, example, tmp_path):
+def test_ego_view_of_a_person(browser, example_build, tmp_path):
     from kg.explorer import write_explorer
     from kg.store import load_dataset
 
     page = tmp_path / "ego.html"
-    count = write_explorer(load_dataset(example), page, focus="al-Sharaa", depth=2)
+    count = write_explorer(load_dataset(example_build), page, focus="al-Sharaa", depth=2)
     t = Tab(browser, page)
     try:
         assert t.js("() => kgExplorer.payload.nodes.length") == count
@@ -302,12 +294,12 @@ def test_large_graph_opens_on_important_nodes_and_expands(browser, tmp_path):
         t.close()
 
 
-def test_screenshot_of_the_example(browser, example):
+def test_screenshot_of_the_example(browser, example_build):
     from kg.explorer_page import screenshot
 
-    png = screenshot(example / "explorer.html", example / "explorer.png", context=browser)
+    png = screenshot(example_build / "explorer.html", example_build / "explorer.png", context=browser)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
-    chosen = screenshot(example / "explorer.html", example / "explorer-erbil.png", search="Erbil", context=browser)
+    chosen = screenshot(example_build / "explorer.html", example_build / "explorer-erbil.png", search="Erbil", context=browser)
     assert chosen.read_bytes() != png.read_bytes()
 
 

@@ -18,11 +18,6 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "examples" / "corpus"
 
 
-@pytest.fixture(scope="module")
-def example_build(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("build")
-    build([CORPUS], out)
-    return out
 
 
 def rows(build_dir, query):

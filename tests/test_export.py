@@ -13,7 +13,6 @@ import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
-from kg.build import build
 from kg.export import (CSV_COLUMNS, ExportError, date_span, event_rows, events_csv, export, flat_network,
                        network_bytes)
 from kg.projection import EVENT, project
@@ -27,11 +26,6 @@ QUAD_FORMATS = {"trig": ("trig", ox.RdfFormat.TRIG), "nq": ("nquads", ox.RdfForm
                 "jsonld": ("json-ld", ox.RdfFormat.JSON_LD)}
 
 
-@pytest.fixture(scope="module")
-def example_build(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("build")
-    build([CORPUS], out, explorer=False)
-    return out
 
 
 @pytest.fixture(scope="module")

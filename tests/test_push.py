@@ -23,7 +23,6 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from requests.auth import HTTPDigestAuth
 
-from kg.build import build
 from kg.push import PushError, batches, build_graphs, clear_request, insert_request, push
 from kg.store import load_dataset
 
@@ -99,11 +98,6 @@ def fetch_graph(query_url: str, graph: str) -> Graph:
     return Graph().parse(data=resp.text, format="nt")
 
 
-@pytest.fixture(scope="module")
-def example_build(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("build")
-    build([CORPUS], out, explorer=False)
-    return out
 
 
 @pytest.fixture(scope="module")

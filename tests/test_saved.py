@@ -7,7 +7,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.build import build
 from kg.query import QueryError, table, with_prefixes
 from kg.saved import (SavedQueryError, list_saved, load_saved, parse_param_args, parse_saved, render,
                       run_saved, sparql_string)
@@ -20,11 +19,6 @@ INJECTIONS = ['" } ; DROP ALL #', 'x" } } SELECT * WHERE { ?s ?p ?o } #', "{ }",
               'al-Sharaa\\" ) || true || ("', "\\u0022 } #", "Sharaa\n} DROP ALL"]
 
 
-@pytest.fixture(scope="module")
-def example_build(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("saved")
-    build([CORPUS], out, explorer=False)
-    return out
 
 
 @pytest.fixture(scope="module")

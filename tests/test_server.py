@@ -25,7 +25,6 @@ from rdflib import Graph
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, JSONLD, TURTLE, XML, SPARQLWrapper
 
-from kg.build import build
 from kg.query import run
 from kg.server import make_server
 from kg.server_guard import outbound_keyword
@@ -40,35 +39,30 @@ TOKEN = "s3cret-token"
 FORM = "application/x-www-form-urlencoded"
 
 
-@pytest.fixture(scope="module")
-def build_dir(tmp_path_factory):
-    out = tmp_path_factory.mktemp("server") / "build"
-    build([ROOT / "examples" / "corpus"], out)
-    return out
 
 
-def _serving(build_dir, **options):
-    server = make_server(build_dir, port=0, quiet=True, **options)
+def _serving(example_build, **options):
+    server = make_server(example_build, port=0, quiet=True, **options)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield server
     server.shutdown()
 
 
 @pytest.fixture(scope="module")
-def server(build_dir):
-    yield from _serving(build_dir)
+def server(example_build):
+    yield from _serving(example_build)
 
 
 @pytest.fixture(scope="module")
-def strict(build_dir):
+def strict(example_build):
     """A server with a 1 s time limit and at most 50 results."""
-    yield from _serving(build_dir, timeout=1.0, max_results=50, workers=2)
+    yield from _serving(example_build, timeout=1.0, max_results=50, workers=2)
 
 
 @pytest.fixture(scope="module")
-def writable(build_dir, tmp_path_factory):
+def writable(example_build, tmp_path_factory):
     copy = tmp_path_factory.mktemp("server-rw") / "build"
-    shutil.copytree(build_dir, copy)
+    shutil.copytree(example_build, copy)
     yield from _serving(copy, allow_update=True, token=TOKEN)
 
 
@@ -89,27 +83,27 @@ def get(server, query, accept=None, **params):
                    headers={"Accept": accept} if accept else {})
 
 
-def expected_persons(build_dir):
-    return [sol["p"].value for sol in run(build_dir, PERSONS)]
+def expected_persons(example_build):
+    return [sol["p"].value for sol in run(example_build, PERSONS)]
 
 
 # --- real clients --------------------------------------------------------------------------
-def test_sparqlwrapper_select_json_and_xml(server, build_dir):
+def test_sparqlwrapper_select_json_and_xml(server, example_build):
     wrapper = SPARQLWrapper(server.url + "sparql", returnFormat=JSON)
     wrapper.setQuery(PERSONS)
     rows = wrapper.queryAndConvert()["results"]["bindings"]
-    assert [r["p"]["value"] for r in rows] == expected_persons(build_dir) != []
+    assert [r["p"]["value"] for r in rows] == expected_persons(example_build) != []
     wrapper.setReturnFormat(XML)
     wrapper.setMethod("POST")
     uris = wrapper.queryAndConvert().getElementsByTagName("uri")
-    assert [node.firstChild.data for node in uris] == expected_persons(build_dir)
+    assert [node.firstChild.data for node in uris] == expected_persons(example_build)
 
 
 @pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
-def test_sparqlwrapper_construct(server, build_dir):
+def test_sparqlwrapper_construct(server, example_build):
     wrapper = SPARQLWrapper(server.url + "sparql")
     wrapper.setQuery(CONSTRUCT)
-    expected = len(list(run(build_dir, CONSTRUCT)))
+    expected = len(list(run(example_build, CONSTRUCT)))
     wrapper.setReturnFormat(TURTLE)
     turtle = Graph().parse(data=wrapper.queryAndConvert(), format="turtle")
     assert len(turtle) == expected > 0
@@ -119,13 +113,13 @@ def test_sparqlwrapper_construct(server, build_dir):
     assert len(wrapper.queryAndConvert()) == expected
 
 
-def test_rdflib_sparqlstore(server, build_dir):
+def test_rdflib_sparqlstore(server, example_build):
     graph = Graph(SPARQLStore(server.url + "sparql"))
     prefix = "PREFIX kg: <https://w3id.org/newskg/ns#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
     rows = graph.query(prefix + PERSONS)
-    assert [str(r.p) for r in rows] == expected_persons(build_dir)
+    assert [str(r.p) for r in rows] == expected_persons(example_build)
     constructed = graph.query(prefix + CONSTRUCT).graph
-    assert len(constructed) == len(list(run(build_dir, CONSTRUCT)))
+    assert len(constructed) == len(list(run(example_build, CONSTRUCT)))
     assert graph.query(prefix + "ASK { ?p a kg:Person }").askAnswer is True
 
 
@@ -141,16 +135,16 @@ def test_get_post_form_and_post_query_agree(server):
     assert json.loads(by_get) == json.loads(by_form) == json.loads(by_body)
 
 
-def test_json_equals_pyoxigraph_serialization(server, build_dir):
+def test_json_equals_pyoxigraph_serialization(server, example_build):
     query = "SELECT ?e ?l ?alt WHERE { ?e rdfs:label ?l OPTIONAL { ?e skos:altLabel ?alt } } ORDER BY ?e ?l ?alt"
     _, _, body = get(server, query)
-    direct = run(build_dir, query).serialize(format=QueryResultsFormat.JSON)
+    direct = run(example_build, query).serialize(format=QueryResultsFormat.JSON)
     assert json.loads(body) == json.loads(direct)
 
 
 @pytest.mark.parametrize("how", ["accept", "param"])
-def test_every_select_format_parses(server, build_dir, how):
-    persons = expected_persons(build_dir)
+def test_every_select_format_parses(server, example_build, how):
+    persons = expected_persons(example_build)
     def fetch(media, name):
         status, headers, body = get(server, PERSONS, media) if how == "accept" else get(server, PERSONS, format=name)
         assert status == 200 and headers["Content-Type"].startswith(media), headers["Content-Type"]
@@ -168,8 +162,8 @@ def test_every_select_format_parses(server, build_dir, how):
 @pytest.mark.parametrize("media,name,rdflib_format", [
     ("text/turtle", "ttl", "turtle"), ("application/n-triples", "nt", "nt"),
     ("application/ld+json", "jsonld", "json-ld"), ("application/rdf+xml", "rdfxml", "xml")])
-def test_every_construct_format_parses(server, build_dir, media, name, rdflib_format):
-    expected = len(list(run(build_dir, CONSTRUCT)))
+def test_every_construct_format_parses(server, example_build, media, name, rdflib_format):
+    expected = len(list(run(example_build, CONSTRUCT)))
     for status, headers, body in (get(server, CONSTRUCT, media), get(server, CONSTRUCT, format=name)):
         assert status == 200 and headers["Content-Type"].startswith(media)
         assert len(Graph().parse(data=body, format=rdflib_format)) == expected
@@ -182,9 +176,9 @@ def test_ask(server):
     assert status == 200 and ET.fromstring(body).find(f"{SRJ}boolean").text == "false"
 
 
-def test_default_graph_uri_narrows_the_dataset(server, build_dir):
+def test_default_graph_uri_narrows_the_dataset(server, example_build):
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-    graph = next(iter(run(build_dir, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")))["g"].value
+    graph = next(iter(run(example_build, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")))["g"].value
     def n(**params):
         _, _, body = get(server, count, **params)
         return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
@@ -227,15 +221,15 @@ def test_nothing_else_from_disk(server, path):
     assert status == 404 and b"root:" not in body
 
 
-def test_files_are_served_with_their_types(server, build_dir):
+def test_files_are_served_with_their_types(server, example_build):
     for path, name, media in [("/", "explorer.html", "text/html"), ("/explorer.html", "explorer.html", "text/html"),
                               ("/graph.ttl", "graph.ttl", "text/turtle"), ("/graph.trig", "graph.trig", "application/trig"),
                               ("/report.json", "report.json", "application/json")]:
         status, headers, body = request(server, "GET", path)
         assert status == 200 and headers["Content-Type"].startswith(media)
-        assert body == (build_dir / name).read_bytes()
+        assert body == (example_build / name).read_bytes()
     status, headers, body = request(server, "HEAD", "/graph.ttl")
-    assert status == 200 and body == b"" and int(headers["Content-Length"]) == (build_dir / "graph.ttl").stat().st_size
+    assert status == 200 and body == b"" and int(headers["Content-Length"]) == (example_build / "graph.ttl").stat().st_size
 
 
 def test_cors(server):
@@ -248,12 +242,12 @@ def test_cors(server):
     assert "content-type" in headers["Access-Control-Allow-Headers"].lower()
 
 
-def test_loopback_by_default_and_bad_setups(server, build_dir):
+def test_loopback_by_default_and_bad_setups(server, example_build):
     assert server.server_address[0] == "127.0.0.1"
     with pytest.raises(NotABuild):
-        make_server(build_dir.parent / "missing", port=0)
+        make_server(example_build.parent / "missing", port=0)
     with pytest.raises(ValueError, match="token"):
-        make_server(build_dir, port=0, allow_update=True)
+        make_server(example_build, port=0, allow_update=True)
 
 
 # --- limits ---------------------------------------------------------------------------------
@@ -284,9 +278,9 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal is Linux-only")
-def test_workers_die_with_a_killed_server_even_mid_query(build_dir):
+def test_workers_die_with_a_killed_server_even_mid_query(example_build):
     script = ("import sys; from kg.server import make_server\n"
-              f"s = make_server({str(build_dir)!r}, port=0, quiet=True, timeout=60)\n"
+              f"s = make_server({str(example_build)!r}, port=0, quiet=True, timeout=60)\n"
               "print(s.server_address[1], *[w.process.pid for w in s.pool._all], flush=True)\n"
               "s.serve_forever()\n")
     parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=ROOT)
