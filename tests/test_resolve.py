@@ -5,8 +5,8 @@ from kg.resolve import normalize, resolve
 
 
 class FakeEntry:
-    def __init__(self, key, name, kind, wikidata=None, geonames=None, lat=None, lon=None):
-        self.key, self.name, self.kind = key, name, kind
+    def __init__(self, key, name, kind, wikidata=None, geonames=None, lat=None, lon=None, country=None):
+        self.key, self.name, self.kind, self.country = key, name, kind, country
         self.wikidata, self.geonames, self.lat, self.lon = wikidata, geonames, lat, lon
 
 
@@ -40,6 +40,13 @@ def test_gazetteer_keys_join_aliases_across_documents():
     assert e.same_as == ("http://www.wikidata.org/entity/Q2429253",)
     assert all("gazetteer" in step.reason for step in res.merge_log)
     assert {step.form for step in res.merge_log} == {"ISIS", "Daesh"}
+
+
+def test_a_known_place_knows_its_country():
+    baghdad = FakeEntry("city/98182", "Baghdad", "City", geonames=98182, lat=33.3, lon=44.4, country="IQ")
+    res = resolve([m("A", 0, "Baghdad", "City", baghdad.key)], [], FakeGazetteer(baghdad))
+    assert res.entities[0].country == "country/iq"
+    assert res.entities[0].same_as == ("https://sws.geonames.org/98182/",)
 
 
 def test_acronym_defined_in_text_joins_long_form_and_later_uses():
