@@ -23,7 +23,7 @@ from kg.atomic import atomic_write_text
 from kg.crossdoc import link_same_events
 from kg.gazetteer import Gazetteer
 from kg.ingest import read_inputs
-from kg.kinds import coarse_of
+from kg.ontology import coarse_of
 from kg.nlp import load_pipeline, model_info
 from kg.pipeline import ArticleRecords, default_jobs, extract
 from kg.rdfmap import article_quads, entity_quads

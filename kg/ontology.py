@@ -100,3 +100,25 @@ def _coarse_type(graph: Graph, class_iri: URIRef) -> str | None:
         if root in above:
             return name
     return None
+
+
+@lru_cache(maxsize=1)
+def kinds_table() -> dict[str, str]:
+    """Every kg: class that rolls up to a coarse type, by local name: {'City': 'Place', ...}.
+    Extractors and the gazetteer speak of kinds; this is the one table they all read."""
+    graph = ontology_graph()
+    table = {}
+    for cls in set(graph.subjects(RDFS.subClassOf, None)):
+        if isinstance(cls, URIRef) and str(cls).startswith(KG_NS):
+            coarse = _packaged_coarse_type(cls)
+            if coarse is not None:
+                table[str(cls)[len(KG_NS):]] = coarse
+    return dict(sorted(table.items()))
+
+
+def coarse_of(kind: str) -> str:
+    """'City' -> 'Place'; a kind outside the ontology is a programming error, not a data problem."""
+    try:
+        return kinds_table()[kind]
+    except KeyError:
+        raise KeyError(f"{kind!r} is not a class of ontology/kg.ttl under a coarse type") from None

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import yaml
 
+from kg.ontology import kinds_table
 from kg.gazetteer import (DEMONYMS_PATH, YAML_PATH, Entry, Gazetteer, GazetteerError, fold,
                           is_acronym, normalize)
 
@@ -29,7 +30,7 @@ def read_yaml(path=YAML_PATH) -> dict:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except (OSError, yaml.YAMLError) as exc:
         raise _fail(str(path), f"cannot read: {exc}") from exc
-    for section in ("coarse", "context_cues", "common_words", "article_prefix_countries", "entries"):
+    for section in ("context_cues", "common_words", "article_prefix_countries", "entries"):
         if section not in (data or {}):
             raise _fail(str(path), f"missing top-level section {section!r}")
     return data
@@ -164,7 +165,7 @@ def _check(raw, where: str, coarse: dict[str, str]) -> dict:
     if unknown:
         raise _fail(where, f"unknown field(s) {sorted(unknown)}")
     if raw.get("kind") not in coarse:
-        raise _fail(where, f"kind {raw.get('kind')!r} is not in the 'coarse' table")
+        raise _fail(where, f"kind {raw.get('kind')!r} is not a class of ontology/kg.ttl")
     if not (raw.get("name") or raw.get("key") or raw.get("country") or raw.get("geonames")):
         raise _fail(where, "an entry needs a name (or the key of an entry it extends)")
     if raw.get("wikidata") is not None and not re.fullmatch(r"Q[1-9]\d*", str(raw["wikidata"])):
@@ -185,7 +186,7 @@ def apply_hand_entries(entries: dict[str, Entry], data: dict, path) -> dict[str,
     """Adds or extends entries from the YAML; returns key -> the names typed by hand."""
     from kg.iris import slug  # imports rdflib: only when building
 
-    coarse = data["coarse"]
+    coarse = kinds_table()
     hand: dict[str, list[str]] = {}
     for number, raw in enumerate(data["entries"], 1):
         label = next((raw[f] for f in ("name", "key", "country", "geonames") if raw.get(f)), raw) \
@@ -237,7 +238,7 @@ def build() -> Gazetteer:
     entries.update((e.key, e) for e in city_entries)
     hand = apply_hand_entries(entries, data, YAML_PATH)
     cues = {normalize(k).lower(): tuple(v) for k, v in data["context_cues"].items()}
-    return Gazetteer(list(entries.values()), set(hand), hand, dict(data["coarse"]), cues,
+    return Gazetteer(list(entries.values()), set(hand), hand, kinds_table(), cues,
                      read_demonyms(), small)
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from kg import iris
 from kg.extract.entities import ACRONYM, surname_forms
-from kg.kinds import coarse_of
+from kg.ontology import coarse_of
 from kg.records import Alias, Entity, MergeStep, Mention
 
 # The kinds that say nothing beyond the coarse type: any finer kind wins a vote against them.

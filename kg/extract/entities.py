@@ -18,7 +18,7 @@ import yaml
 from spacy.tokens import Doc, Span as SpacySpan
 
 from kg.gazetteer import Gazetteer
-from kg.kinds import coarse_table
+from kg.ontology import kinds_table
 from kg.records import Alias, Mention, Span
 
 # What a bare NER label means before the gazetteer or context says more.
@@ -113,7 +113,7 @@ def _ruled(span: SpacySpan, kind: str, key: str | None, doc_id: str, gaz: Gazett
 
 
 def _ontology_kinds() -> dict[str, str]:
-    return coarse_table()
+    return kinds_table()
 
 
 def _make(span: SpacySpan, doc_id: str, kind: str, name: str, key: str | None, rule: str) -> Mention:

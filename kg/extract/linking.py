@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
 
-from kg.kinds import coarse_of
+from kg.ontology import coarse_of
 from kg.records import EventRecord, Mention, Quantity, TimeValue
 
 MAX_HOPS = 4

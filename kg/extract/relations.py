@@ -21,7 +21,7 @@ import yaml
 from spacy.tokens import Doc, Token
 
 from kg.extract.entities import rules as entity_rules
-from kg.kinds import coarse_of
+from kg.ontology import coarse_of
 from kg.records import Mention, RelationRecord
 
 
