@@ -259,7 +259,7 @@ def test_timeout_is_503_and_the_server_keeps_answering(strict):
     for _ in range(3):                       # every worker, old or new, answers at once
         started = time.monotonic()
         assert get(strict, "ASK { ?s ?p ?o }")[0] == 200
-        assert time.monotonic() - started < 1.0
+        assert time.monotonic() - started < 3.0  # not stuck behind the killed worker
 
 
 def test_result_limit_is_413_not_a_truncated_answer(strict):
