@@ -153,16 +153,22 @@ def table(results: dict) -> str:
     model = next((r["model"] for r in runs.values() if isinstance(r.get("model"), str)), "?")
     lines = [f"Machine: {m.get('cpu', '?')}, {m.get('cores', '?')} cores, {m.get('ram_gb', '?')} GB RAM; "
              f"Python {m.get('python', '?')}, spaCy {m.get('spacy', '?')}, model {model}.", "",
-             "| run | articles | words | seconds | words/s | x floor | peak RSS (MB) | stages (s) |",
-             "|---|---:|---:|---:|---:|---:|---:|---|"]
+             "| run | articles | words | wall s | words/s | CPU s | words/CPU-s | x floor wall / CPU "
+             "| peak RSS MB | load | stages (s) |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for rid in sorted(runs, key=_order):
         r = runs[rid]
         size = rid.split("-")[-2]
         floor = runs.get(f"floor-model-{size}-p1")
-        ratio = f"{r['seconds'] / floor['seconds']:.2f}" if floor and rid.startswith("build") else ""
-        stages = ", ".join(f"{k} {v}" for k, v in r.get("timings_seconds", {}).items() if k != "total")
+        ratio = (f"{r['seconds'] / floor['seconds']:.2f} / {r['cpu_seconds'] / floor['cpu_seconds']:.2f}"
+                 if floor and rid.startswith("build") else "")
+        stages = ", ".join(f"{k} {v}" for k, v in sorted(r.get("timings_seconds", {}).items())
+                           if k != "total")
+        load = "-".join(f"{x:.1f}" for x in r.get("load_average", []))
         lines.append(f"| {rid} | {r['articles']:,} | {r['words']:,} | {r['seconds']:,} | "
-                     f"{r['words_per_second']:,.0f} | {ratio} | {r['peak_rss_mb']:,.0f} | {stages} |")
+                     f"{r['words_per_second']:,.0f} | {r.get('cpu_seconds', '')} | "
+                     f"{r.get('words_per_cpu_second', 0):,.0f} | {ratio} | {r['peak_rss_mb']:,.0f} | "
+                     f"{load} | {stages} |")
     if results.get("checks"):
         lines += ["", "Checks: " + ", ".join(f"{k} = {v}" for k, v in results["checks"].items())]
     q = results.get("queries", {})
