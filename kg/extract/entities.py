@@ -41,6 +41,8 @@ class EntityRules:
     org_heads: tuple[tuple[tuple[str, ...], str], ...]  # (lower-case words, kind), longest first
     place_heads: dict[str, str]
     not_names: frozenset[str]
+    weapon_nouns: frozenset[str]
+    not_org_heads: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +52,8 @@ def rules() -> EntityRules:
     heads = sorted(((tuple(h.lower().split()), kind) for kind, hs in data["org_heads"].items() for h in hs),
                    key=lambda hk: (-len(hk[0]), hk))
     places = {h.lower(): kind for kind, hs in data["place_heads"].items() for h in hs}
-    return EntityRules(tuple(titles), tuple(heads), places, frozenset(w.lower() for w in data["not_names"]))
+    return EntityRules(tuple(titles), tuple(heads), places, frozenset(w.lower() for w in data["not_names"]),
+                       frozenset(data["weapon_nouns"]), frozenset(data["not_org_heads"]))
 
 
 def find_mentions(doc: Doc, doc_id: str, gazetteer: Gazetteer,
@@ -73,6 +76,11 @@ def find_mentions(doc: Doc, doc_id: str, gazetteer: Gazetteer,
 
 def _mention(ent: SpacySpan, doc_id: str, gaz: Gazetteer) -> Mention | None:
     label = ent.label_
+    if ent.end < len(ent.doc) and ent.doc[ent.end].lower_ in rules().weapon_nouns and label in NER_KINDS:
+        return None  # "Patriot systems", "Typhon missiles": a weapon, not an actor
+    if label in ("NORP", "GPE") and gaz.demonym(ent.text) is not None:
+        entry = gaz.demonym(ent.text)
+        return _make(ent, doc_id, entry.kind, entry.name, entry.key, "demonym")
     if label == "NORP":
         entry = gaz.demonym(ent.text)
         return None if entry is None else _make(ent, doc_id, entry.kind, entry.name, entry.key, "demonym")
@@ -98,6 +106,8 @@ def _mention(ent: SpacySpan, doc_id: str, gaz: Gazetteer) -> Mention | None:
         return _make(span, doc_id, "Person", name, None, "ner")
     if context_kind:
         return _make(span, doc_id, context_kind, name, None, "context")
+    if label == "ORG" and name.split()[-1].lower() in rules().not_org_heads:
+        return None  # "National Defense Authorization Act": a law, not an organization
     if label == "ORG":
         place = _misread_place(name, gaz)
         if place is not None:
@@ -138,8 +148,10 @@ def _trim(ent: SpacySpan) -> SpacySpan | None:
             if end - start > n and tuple(t.text for t in doc[start:start + n]) == title:
                 start += n
                 break
-    while end > start and doc[end - 1].text in ("'s", "’s", "'", "’", "-", ",", "."):
-        end -= 1
+    while end > start and (doc[end - 1].text in ("'s", "’s", "'", "’", "-", ",", ".") or doc[end - 1].is_digit):
+        end -= 1  # "Pokrovsk 54 (times)": a number after a name is not part of it
+    if ent.label_ == "ORG" and start > 0 and doc[start - 1].ent_type_ == "ORDINAL":
+        start -= 1  # "the 3rd Marine Littoral Regiment"
     return doc[start:end] if end > start else None
 
 
