@@ -44,3 +44,52 @@ def test_head_nouns_type_unknown_organizations():
     assert _org_kind("Ministry of Oil") == "Organization"  # head is the last word: 'Oil'
     assert _org_kind("Kataib Sayyid al-Shuhada Party") == "PoliticalParty"
     assert _org_kind("Iraqi Parliament") == "Legislature"
+
+
+# --- rules that need the article (kg.extract.entity_context), on the real pipeline ------------
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def mentions_of():
+    from kg.extract.entities import find_mentions
+    from kg.gazetteer import Gazetteer
+    from kg.nlp import load_pipeline
+
+    nlp, gaz = load_pipeline(), Gazetteer.load()
+
+    def run(text):
+        return find_mentions(nlp(text), "t", gaz)[0]
+    return run
+
+
+def test_dateline_city_is_a_place(mentions_of):
+    found = mentions_of("NAIROBI, March 3 - Kenyan police said on Monday that protests continued.")
+    nairobi = next(m for m in found if m.text == "NAIROBI")
+    assert nairobi.kind == "City" and nairobi.key == "city/184745"
+
+
+def test_generic_organization_names_keep_their_owner(mentions_of):
+    found = mentions_of("France's Interior Ministry and Spain's Interior Ministry both issued warnings.")
+    names = {m.name for m in found if m.kind != "Country"}
+    assert "France's Interior Ministry" in names and "Spain's Interior Ministry" in names
+
+
+def test_weapons_and_laws_are_not_actors(mentions_of):
+    found = mentions_of("Germany sent Patriot systems, and Congress passed the Defense Production Act.")
+    assert not any(m.text == "Patriot" or "Act" in m.text for m in found)
+
+
+def test_line_breaks_end_sentences():
+    from kg.nlp import load_pipeline
+
+    doc = load_pipeline()("Aid convoys stalled\nThe United Nations said trucks waited at the border.")
+    assert [s.text.strip() for s in doc.sents][0] == "Aid convoys stalled"
+
+
+def test_rank_abbreviations_stay_one_token():
+    from kg.nlp import load_pipeline
+
+    doc = load_pipeline()("Lt. Col. Ana Ruiz and Capt. Tom Lee spoke.")
+    assert "Col." in [t.text for t in doc] and len(list(doc.sents)) == 1
