@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from kg.extract.quantities import _clean, find_quantities, qualifier_family
+from kg.extract.quantities import _clean, find_quantities, is_measure, qualifier_family
 
 
 @pytest.fixture(scope="module")
@@ -100,9 +100,8 @@ def test_counts_across_domains(nlp, text, value, unit, qualifier, low, high):
 @pytest.mark.parametrize("text", [
     "The coalition was formed in 2014.",
     "Nearly two decades after the 2003 invasion, the mission changed.",
-    "Inflation rose 3 percent last month.",
     "Two countries signed the agreement.",
-    "The fund received $5 million from donors.",
+    "Nearly one in three Gazans was going without food for days at a time.",
     "He was the first soldier to reach the town.",
     "Under Resolution 2254, talks resumed.",
 ])
@@ -142,3 +141,45 @@ def test_qualifier_family():
 def test_lexicon_rejects_what_yaml_misread():
     with pytest.raises(ValueError, match="quantities.yaml: units"):
         _clean({"units": ["troops", True]}, "quantities.yaml", "units")
+
+
+@pytest.mark.parametrize("text, value, unit, qualifier", [
+    ("Inflation rose 3 percent last month.", 3, "percent", None),
+    ("The fund received $5 million from donors.", 5_000_000, "USD", None),
+    ("Parliament approved more than $2.5 billion for reconstruction.", 2_500_000_000, "USD", "more than"),
+    ("France pledged 300 million euros in humanitarian aid.", 300_000_000, "EUR", None),
+    ("Turnout reached 61.5% in the capital.", 61.5, "percent", None),
+])
+def test_money_and_percent_carry_a_unit_code_and_are_measures(nlp, text, value, unit, qualifier):
+    q = only(nlp, text)
+    assert (q.value, q.unit, q.qualifier) == (value, unit, qualifier)
+    assert is_measure(q)
+
+
+def test_partitives_count_the_noun_after_of(nlp):
+    found = extract(nlp, "Air defences downed 41 of the drones and three of the cruise missiles overnight.")
+    assert [(q.value, q.unit) for q in found] == [(41, "drones"), (3, "missiles")]
+    assert not any(is_measure(q) for q in found)
+
+
+def test_partitive_pronoun_borrows_the_previous_unit(nlp):
+    found = extract(nlp, "Rebels still hold 120 prisoners in the north, at least 30 of them women.")
+    assert [(q.value, q.unit, q.qualifier) for q in found][:2] == [(120, "prisoners", None), (30, "prisoners", "at least")]
+
+
+@pytest.mark.parametrize("text, value, unit, qualifier", [
+    ("The bill caps the number of British soldiers in Estonia at 1,200 until 2027.", 1200, "soldiers", None),
+    ("The decision lifts the number of peacekeepers in southern Lebanon to more than 10,000.", 10000, "peacekeepers", "more than"),
+])
+def test_number_of_unit_before_the_value(nlp, text, value, unit, qualifier):
+    q = only(nlp, text)
+    assert (q.value, q.unit, q.qualifier) == (value, unit, qualifier)
+
+
+@pytest.mark.parametrize("text, unit", [
+    ("Kyiv asked for six more air defence systems and 40 armoured vehicles.", "air defence systems"),
+    ("Police detained 14 suspects after the bombing.", "suspects"),
+    ("At least 80 aid trucks crossed into Sudan on Tuesday.", "aid trucks"),
+])
+def test_more_units_including_british_spellings(nlp, text, unit):
+    assert extract(nlp, text)[0].unit == unit

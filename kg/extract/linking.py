@@ -2,7 +2,11 @@
 
 Runs while the Doc is still alive, so it can follow the dependency parse; what it returns are
 plain records. A time or quantity attaches to an event when the parse links them (the time's
-head chain reaches the trigger), or when it is the only event of the sentence.
+head chain reaches the trigger), or when it is the only event of the sentence. A time belongs to
+the event whose trigger governs it most closely: "since Russia's invasion in February 2022" dates
+the invasion, not the clause around it. A dateline ("KYIV, June 11 -") is the last resort, after
+the sentence's own time. Money and percentages (quantities.is_measure) are data of the article,
+not numbers of an event, so they attach to no event and get no place or actor.
 """
 
 from __future__ import annotations
@@ -11,10 +15,17 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
 
+import re
+
+from kg.extract.quantities import is_measure
 from kg.ontology import coarse_of
 from kg.records import EventRecord, Mention, Quantity, TimeValue
 
 MAX_HOPS = 4
+MAX_GOVERNING_HOPS = 12  # a sentence's parse is shallower than this
+# A dateline: a capitalized place (and region) at the start of a line, then the date and a dash.
+_DATELINE_BEFORE = re.compile(r"(?:^|\n)[ \t]*[A-Z][A-Z .'-]*(?:,[ \t]*[A-Za-z .'-]+)?,[ \t]*$")
+_DATELINE_AFTER = re.compile(r"^[ \t]*(?:-|–|—|\(\w+\)\s*[-–—])")
 
 
 @dataclass(frozen=True)
@@ -43,6 +54,50 @@ def _reaches(token: Token | None, target: Token | None, hops: int = MAX_HOPS) ->
     return False
 
 
+def _hops(token: Token | None, target: Token | None, limit: int = MAX_GOVERNING_HOPS) -> int | None:
+    """Steps up the head chain from token to target, or None if target does not govern token."""
+    hops = 0
+    while token is not None and target is not None and hops <= limit:
+        if token.i == target.i:
+            return hops
+        if token.head.i == token.i:
+            return None
+        token, hops = token.head, hops + 1
+    return None
+
+
+def is_dateline(doc: Doc, time: TimeValue) -> bool:
+    """'KYIV, June 11 - ...': the date of the dispatch, not of what the sentence tells."""
+    if time.start is None:
+        return False
+    line_start = doc.text.rfind("\n", 0, time.start) + 1
+    return bool(_DATELINE_BEFORE.search(doc.text[line_start:time.start])
+                and _DATELINE_AFTER.match(doc.text[time.end:time.end + 12]))
+
+
+def _own_times(doc: Doc, events: list[EventRecord], times: list[TimeValue]) -> dict[int, list]:
+    """For each event (by index), the times whose closest governing event trigger is its own,
+    best first: fewest hops, then a dated value, then the nearest; a dateline last."""
+    triggers = [_token(doc, ev.trigger_start, ev.trigger_end) for ev in events]
+    owned: dict[int, list] = {}
+    for t in times:
+        if t.start is None:
+            continue
+        root = _token(doc, t.start, t.end)
+        best = None
+        for k, ev in enumerate(events):
+            if not (ev.sentence[0] <= t.start and t.end <= ev.sentence[1]):
+                continue
+            hops = _hops(root, triggers[k])
+            if hops is not None and (best is None or hops < best[0]):
+                best = (hops, k)
+        if best is not None:
+            hops, k = best
+            key = (is_dateline(doc, t), hops, t.value is None, abs(t.start - events[k].trigger_start))
+            owned.setdefault(k, []).append((key, t))
+    return {k: [t for _, t in sorted(pairs, key=lambda p: p[0])] for k, pairs in owned.items()}
+
+
 def _pick(doc: Doc, ev: EventRecord, items: list, spans, single: bool):
     """The item the parse ties to the trigger; else, for the only event of a sentence, the nearest."""
     trigger = _token(doc, ev.trigger_start, ev.trigger_end)
@@ -62,12 +117,21 @@ def attach(doc: Doc, events: list[EventRecord], times: list[TimeValue],
     per_sentence: dict[tuple[int, int], int] = {}
     for ev in events:
         per_sentence[ev.sentence] = per_sentence.get(ev.sentence, 0) + 1
-    time_spans = [(t.start, t.end) for t in times]
+    owned = _own_times(doc, events, times)
+    taken = {id(t) for ts in owned.values() for t in ts}
+    free = [t for t in times if id(t) not in taken]  # times no event trigger governs
+    counts = [q for q in quantities if not is_measure(q)]
     out = []
-    for ev in events:
+    for k, ev in enumerate(events):
         single = per_sentence[ev.sentence] == 1
-        time = ev.time or _pick(doc, ev, times, time_spans, single)
-        qs = [q for q in quantities if ev.sentence[0] <= q.start and q.end <= ev.sentence[1]]
+        mine = owned.get(k, [])
+        own = [t for t in mine if not is_dateline(doc, t)]
+        loose = [t for t in free if not is_dateline(doc, t)]
+        # a dateline only when nothing else of the sentence dates the event
+        time = ev.time or (own[0] if own else None) or _pick(
+            doc, ev, loose, [(t.start, t.end) for t in loose], single) or (mine[0] if mine else None) or _pick(
+            doc, ev, free, [(t.start, t.end) for t in free], single)
+        qs = [q for q in counts if ev.sentence[0] <= q.start and q.end <= ev.sentence[1]]
         if not single:
             qs = [q for q in qs if _pick(doc, ev, [q], [(q.start, q.end)], False)]
         out.append(replace(ev, time=time, quantities=ev.quantities or tuple(qs)))
@@ -84,6 +148,12 @@ def quantity_facts(doc: Doc, quantities: list[Quantity], mentions: list[Mention]
         if span is None:
             continue
         sent = span.sent
+        when = [t for t in times if t.start is not None and sent.start_char <= t.start < sent.end_char
+                and t.value]
+        time = next((t for t in when if not is_dateline(doc, t)), when[0] if when else None)
+        if is_measure(q):  # money, percent: when, but no place or actor of a count
+            out.append(QuantityFacts(q, (sent.start_char, sent.end_char), None, None, time))
+            continue
         place = _place_after(doc, span, places)
         actor = next((m.span for m in places if q.start <= m.start and m.end <= q.end), None)
         if actor is None:  # "the U.S. maintained roughly 2,500 troops": the verb's subject
@@ -91,8 +161,6 @@ def quantity_facts(doc: Doc, quantities: list[Quantity], mentions: list[Mention]
             subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             hit = subj and next((m for m in places if m.start <= subj.idx < m.end), None)
             actor = hit.span if hit else None
-        time = next((t for t in times if t.start is not None and sent.start_char <= t.start < sent.end_char
-                     and t.value), None)
         out.append(QuantityFacts(q, (sent.start_char, sent.end_char), place, actor, time))
     return out
 

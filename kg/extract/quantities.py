@@ -82,7 +82,9 @@ def _lexicon() -> dict[str, Any]:
         raise ValueError(f"{path}: cannot read the quantity lexicon ({exc})") from exc
     required = ("qualifiers", "postfix_qualifiers", "vague", "vague_prefixes", "numbers",
                 "multipliers", "suffixes", "connectors", "number_entity_labels", "units",
-                "adjacent_units", "demonym_units")
+                "adjacent_units", "demonym_units", "partitive_determiners", "partitive_pronouns",
+                "number_of", "number_of_links", "ratio_words", "currency_symbols", "currency_words",
+                "percent_words", "percent_unit")
     missing = [key for key in required if key not in raw]
     odd = [f"{sec}.{k}" for sec in ("vague", "numbers", "multipliers", "suffixes")
            for k, v in raw.get(sec, {}).items() if not isinstance(v, (int, float))]
@@ -92,7 +94,21 @@ def _lexicon() -> dict[str, Any]:
     return {**raw, **raw["connectors"], "units": units | {_singular(u) for u in units},
             "pre": {w: fam for fam, ws in raw["qualifiers"].items() for w in ws},
             "post": {w: fam for fam, ws in raw["postfix_qualifiers"].items() for w in ws},
-            "labels": {label.upper() for label in raw["number_entity_labels"]}}
+            "labels": {label.upper() for label in raw["number_entity_labels"]},
+            "symbols": {k: v.upper() for k, v in raw["currency_symbols"].items()},
+            "money_words": {k: v.upper() for k, v in raw["currency_words"].items()},
+            "percent": set(raw["percent_words"])}
+
+
+def measure_units() -> frozenset[str]:
+    """Units of money and percentages ('USD', 'EUR', 'percent'): data, but not counts of anything."""
+    lex = _lexicon()
+    return frozenset({*lex["symbols"].values(), *lex["money_words"].values(), lex["percent_unit"]})
+
+
+def is_measure(quantity: Quantity) -> bool:
+    """Is this an amount of money or a percentage rather than a count of people or hardware?"""
+    return quantity.unit in measure_units()
 
 
 def qualifier_family(qualifier: str | None) -> str | None:
@@ -114,6 +130,11 @@ def _sentence_quantities(doc: Doc, sent: Span, lex: dict) -> list[Quantity]:
     found: list[Quantity] = []
     last, i = None, sent.start  # last: unit of the previous count, and the token after it
     while i < sent.end:
+        measure = _measure_at(doc, i, sent.end, lex)
+        if measure is not None:
+            found.append(measure[0])
+            i = measure[1]
+            continue
         quantity, i = _quantity_at(doc, i, sent, lex, last) or (None, i + 1)
         if quantity is not None:
             found.append(quantity)
@@ -208,8 +229,14 @@ def _unit_after(doc: Doc, j: int, limit: int, lex: dict, vague: bool) -> tuple[i
     if j < limit and doc[j].lower_ in lex["adjacent_units"]:
         return j, j + 1  # "30 dead"
     k = j
-    if vague and k < limit and doc[k].lower_ == "of":  # "thousands of (the) fighters"
-        k += 2 if k + 1 < limit and (doc[k + 1].pos_ == "DET" or doc[k + 1].tag_ == "PRP$") else 1
+    if k + 1 < limit and doc[k].lower_ == "of":  # "thousands of (the) fighters", "277 of the drones"
+        determiner = doc[k + 1].lower_ in lex["partitive_determiners"] or doc[k + 1].tag_ == "PRP$"
+        if vague:
+            k += 2 if determiner or doc[k + 1].pos_ == "DET" else 1
+        elif determiner:
+            k += 2
+        else:
+            return None
     for k in range(k, min(k + MAX_MODIFIERS + 1, limit)):
         n = _phrase_at(doc, k, limit, lex["units"])  # not when it modifies a later noun: "anti-ship"
         if n and not (doc[k + n - 1].dep_ in _MODIFIER_DEPS and doc[k + n - 1].head.i >= k + n):
@@ -236,6 +263,9 @@ def _inherited_unit(doc: Doc, n1: _Number, end: int, limit: int, last: tuple[str
     single = _text(doc, n1.start, n1.end)
     if last is None or _YEAR.match(single) or single == "one":
         return None
+    pronoun = end + 1 < limit and doc[end].lower_ == "of" and doc[end + 1].lower_ in _lexicon()["partitive_pronouns"]
+    if pronoun:  # "fewer than 20 of them"
+        return last[0]
     if end < limit and (doc[end].pos_ not in _ELISION_POS or doc[end].lower_ == "of"):
         return None  # something else follows the number: "900 kilometres", "five of them"
     if any(t.tag_ in ("NNS", "NNPS") for t in doc[last[1]:n1.start]):
@@ -252,6 +282,8 @@ def _quantity_at(doc: Doc, i: int, sent: Span, lex: dict, last: tuple[str, int] 
     q1, n1 = first
     if q1 is None and n1.vague is None and i > sent.start and doc[i - 1].pos_ in ("NOUN", "PROPN"):
         return None, n1.end  # an identifier: "Route 1", "Article 5"
+    if _is_ratio(doc, i, sent.start, lex):
+        return None, n1.end  # "one in three Gazans" counts no Gazans
     opener, end = (doc[i - 1].lower_ if i > sent.start else ""), n1.end
     if not q1 and (n := _phrase_at(doc, end, limit, lex["post"])):  # "2,000 or more"
         q1, end = _Qualifier(end, (t := _text(doc, end, end + n)), lex["post"][t]), end + n
@@ -274,7 +306,8 @@ def _quantity_at(doc: Doc, i: int, sent: Span, lex: dict, last: tuple[str, int] 
             fields = {"value": None, "min_value": fields["min_value"] if n1.vague else n1.value,
                       "max_value": n2.value, "qualifier": fields["qualifier"]}
     if unit is None:
-        unit_text, stop = _inherited_unit(doc, n1, end, limit, last), end
+        unit_text, stop = _number_of_unit(doc, i, n1, q1, sent, lex), end
+        unit_text = unit_text or _inherited_unit(doc, n1, end, limit, last)
         if unit_text is None:
             return None, end
     elif _YEAR.match(_text(doc, n1.start, n1.end)) and unit[0] != n1.end:
@@ -298,3 +331,54 @@ def _change_after(doc: Doc, k: int, limit: int, lex: dict, fields: dict) -> tupl
         return fields, k
     return {**fields, "from_value": before[1].value,
             "from_qualifier": before[0].text if before[0] else None}, before[1].end
+
+
+def _is_ratio(doc: Doc, i: int, sent_start: int, lex: dict) -> bool:
+    """Does a ratio word join this number to a 'one' before it ('one in three', 'one out of five')?"""
+    for n in (1, 2):
+        if i - n - 1 >= sent_start and _text(doc, i - n, i) in lex["ratio_words"]:
+            before = doc[i - n - 1].lower_
+            return before in ("one", "1") or bool(_DIGITS.match(before))
+    return False
+
+
+def _number_of_unit(doc: Doc, i: int, n1: _Number, q1: _Qualifier | None, sent: Span, lex: dict) -> str | None:
+    """'the number of U.S. troops in the Indo-Pacific to more than 80,000': the unit of the
+    'number of' phrase before a bare number that a link word or a bound ties to it."""
+    if n1.vague or (q1 is None and (i == sent.start or doc[i - 1].lower_ not in lex["number_of_links"])):
+        return None
+    if q1 is not None and q1.family == APPROXIMATE:
+        return None
+    for k in range(i - 2, max(sent.start, i - 14) - 1, -1):
+        if doc[k].text in (",", ";", ":") or _read_number(doc, k, i, lex) is not None:
+            return None
+        n = _phrase_at(doc, k, i, lex["number_of"])
+        if n:
+            unit = _unit_after(doc, k + n, i, lex, False)
+            return doc[unit[0]:unit[1]].text if unit else None
+    return None
+
+
+def _measure_at(doc: Doc, i: int, limit: int, lex: dict) -> tuple[Quantity, int] | None:
+    """Money or a percentage at token i: '$883.7 billion', 'more than $25 billion',
+    '1.9 billion euros', '3.8 percent', '5%'. The unit is a code ('USD', 'percent')."""
+    n = _phrase_at(doc, i, limit, lex["pre"])
+    n = 0 if doc[i].dep_ == "prt" else n
+    j = i + n
+    code = lex["symbols"].get(doc[j].lower_) if j < limit else None
+    number = _read_number(doc, j + (code is not None), limit, lex) if j + (code is not None) < limit else None
+    if number is None or number.vague or (code is None and n == 0 and doc[i].lower_ != doc[number.start].lower_):
+        return None
+    stop = number.end
+    if code is None:
+        if m := _phrase_at(doc, stop, limit, lex["money_words"]):
+            code = lex["money_words"][_text(doc, stop, stop + m)]
+        elif m := _phrase_at(doc, stop, limit, lex["percent"]):
+            code = lex["percent_unit"]
+        if code is None:
+            return None
+        stop += m
+    qualifier = _Qualifier(i, _text(doc, i, i + n), lex["pre"][_text(doc, i, i + n)]) if n else None
+    start_char, end_char = doc[i].idx, doc[stop - 1].idx + len(doc[stop - 1].text)
+    return Quantity(start=start_char, end=end_char, text=doc.text[start_char:end_char], unit=code,
+                    **{"value": None, **_point(number, qualifier)}), stop
