@@ -137,3 +137,16 @@ def test_find_times_splits_ranges_and_keeps_durations_empty(nlp):
     for t in times:
         assert text[t.start:t.end] == t.text
     assert all(t.value is None for t in times if "decades" in t.text)
+
+
+@pytest.mark.parametrize("text", ["a 9-year-old boy", "three and a half years", "nearly two decades",
+                                  "hours", "months-long", "Christmas", "Eid al-Fitr"])
+def test_ages_durations_and_yearless_holidays_are_not_times(text):
+    from kg.extract.timex import is_non_time
+    assert is_non_time(normalize(text, date(2024, 3, 5)))
+
+
+@pytest.mark.parametrize("text", ["on Friday", "Christmas 2023", "the coming months", "March 2021"])
+def test_dates_and_vague_periods_stay_times(text):
+    from kg.extract.timex import is_non_time
+    assert not is_non_time(normalize(text, date(2024, 3, 5)))

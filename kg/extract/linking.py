@@ -66,6 +66,15 @@ def _hops(token: Token | None, target: Token | None, limit: int = MAX_GOVERNING_
     return None
 
 
+def _right_after(doc: Doc, time: TimeValue, trigger: Token | None) -> bool:
+    """Is the time a PP right after a nominal trigger ('the invasion in February 2022')?"""
+    first = doc.char_span(time.start, time.end, alignment_mode="expand")
+    if trigger is None or first is None or trigger.pos_ not in ("NOUN", "PROPN"):
+        return False
+    prep = first[0] if first[0].pos_ == "ADP" else (doc[first.start - 1] if first.start else None)
+    return prep is not None and prep.pos_ == "ADP" and prep.i == trigger.i + 1
+
+
 def is_dateline(doc: Doc, time: TimeValue) -> bool:
     """'KYIV, June 11 - ...': the date of the dispatch, not of what the sentence tells."""
     if time.start is None:
@@ -89,6 +98,8 @@ def _own_times(doc: Doc, events: list[EventRecord], times: list[TimeValue]) -> d
             if not (ev.sentence[0] <= t.start and t.end <= ev.sentence[1]):
                 continue
             hops = _hops(root, triggers[k])
+            if _right_after(doc, t, triggers[k]):  # "invasion in February 2022", however parsed
+                hops = 0
             if hops is not None and (best is None or hops < best[0]):
                 best = (hops, k)
         if best is not None:

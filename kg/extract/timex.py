@@ -36,7 +36,8 @@ _ISO_LENGTH = {"gYear": 4, "gYearMonth": 7, "date": 10}
 # Entity labels read by find_times; other labels are read only when they hold a full calendar date.
 TIME_LABELS = ("DATE", "TIME")
 REQUIRED_SECTIONS = ("months", "weekdays", "numbers", "prepositions", "modifiers", "day_parts",
-                     "relative_days", "deictics", "units", "vague_words")
+                     "relative_days", "deictics", "units", "vague_words", "age_markers",
+                     "duration_units", "duration_connectors", "holidays")
 
 
 @lru_cache(maxsize=1)
@@ -55,6 +56,7 @@ def _lexicon() -> dict[str, Any]:
     numbers = {k: int(v) for k, v in raw["numbers"].items()}
     words = [*months, *weekdays, *numbers, *raw["units"], *raw["relative_days"], *raw["deictics"]]
     words += raw["prepositions"] + raw["modifiers"] + raw["day_parts"] + raw["vague_words"]
+    words += raw["age_markers"] + raw["duration_units"] + raw["holidays"]
     odd = [repr(w) for w in words if not isinstance(w, str) or w != w.lower()]
     if odd:  # e.g. a bare `on` that YAML read as true
         raise ValueError(f"{path}: entries must be lower-case strings, not {', '.join(odd)}")
@@ -68,6 +70,12 @@ def _lexicon() -> dict[str, Any]:
         "prep_re": re.compile(r"^(?:" + _alternation(raw["prepositions"]) + r")\s+"),
         "day_part_re": re.compile(r"\s+(?:" + _alternation(raw["day_parts"]) + r")$"),
         "vague": frozenset(raw["vague_words"]),
+        "age_re": re.compile(r"\b(?:" + _alternation(raw["age_markers"]) + r")\b"),
+        "duration_re": re.compile(
+            r"^(?:(?:\d+(?:\.\d+)?|" + _alternation(numbers) + r"|" + _alternation(raw["duration_connectors"])
+            + r")[\s-]*)*(?:" + _alternation(raw["duration_units"])
+            + r")s?(?:[\s-]+long)?$"),
+        "holidays": frozenset(raw["holidays"]),
     }
 
 
@@ -274,8 +282,23 @@ def find_times(doc, published: dt.date | None = None) -> list[TimeValue]:
                 found.append(time)
             continue
         inner = [] if time.value else _inner_dates(ent.text, ent.start_char)
+        if not inner and is_non_time(time):
+            continue
         found.extend(inner or [time])
     return sorted(found, key=lambda t: (t.start, t.end))
+
+
+def is_non_time(time: TimeValue) -> bool:
+    """An age, a duration or a yearless holiday: the model says DATE, but nothing is dated by it."""
+    if time.value:
+        return False
+    lex = _lexicon()
+    s = _canonical(time.text)
+    if lex["age_re"].search(s):
+        return True
+    s, _ = _strip(s)
+    s = re.sub(r"^(?:the|a|an)\s+", "", s)
+    return bool(lex["duration_re"].match(s)) or s in lex["holidays"]
 
 
 def _inner_dates(text: str, offset: int) -> list[TimeValue]:
