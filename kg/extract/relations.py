@@ -31,13 +31,26 @@ class RelationRules:
     former: frozenset[str]
     located_preps: frozenset[str]
     place_rank: dict[str, int]
+    part_nouns: frozenset[str]
+    part_verbs: frozenset[str]
+    place_nouns: frozenset[str]
+    abbreviations: dict[str, str]
+    leader_roles: frozenset[str]
 
 
 @lru_cache(maxsize=1)
 def rules() -> RelationRules:
-    data = yaml.safe_load(resources.files("kg.data").joinpath("relations.yaml").read_text("utf-8"))
-    return RelationRules(frozenset(data["role_nouns"]), frozenset(data["former_markers"]),
-                         frozenset(data["located_preps"]), dict(data["place_rank"]))
+    path = resources.files("kg.data").joinpath("relations.yaml")
+    data = yaml.safe_load(path.read_text("utf-8"))
+    try:
+        return RelationRules(
+            frozenset(w.lower() for w in data["role_nouns"]), frozenset(data["former_markers"]),
+            frozenset(data["located_preps"]), dict(data["place_rank"]),
+            frozenset(data["part_nouns"]), frozenset(data["part_verbs"]),
+            frozenset(data["place_nouns"]), dict(data["title_abbreviations"]),
+            frozenset(data["leader_roles"]))
+    except (KeyError, TypeError) as err:
+        raise ValueError(f"{path}: missing or malformed lexicon {err}") from err
 
 
 def find_relations(doc: Doc, doc_id: str, mentions: list[Mention]) -> list[RelationRecord]:
@@ -51,7 +64,9 @@ def find_relations(doc: Doc, doc_id: str, mentions: list[Mention]) -> list[Relat
             found += _located(doc, doc_id, m, index)
         if coarse_of(m.kind) == "Organization":
             found += _part_of(doc, doc_id, m, index)
-    found += _led_by(doc, doc_id, index)
+    found += _led_by(doc, doc_id, index) + _parts(doc, doc_id, index)
+    found += [_leader(r) for r in found if r.predicate == "holds_role" and r.object is not None
+              and not r.former and (r.role or "").lower() in rules().leader_roles]
     unique = {(r.predicate, r.subject, r.object, r.role): r for r in found}
     return sorted(unique.values(), key=lambda r: (r.subject, r.predicate, r.object or (0, 0), r.role or ""))
 
@@ -71,49 +86,142 @@ class _MentionIndex:
         return None if token is None else self.by_token.get(token.i)
 
 
+def _leader(post: RelationRecord) -> RelationRecord:
+    """'SDF commander Mazloum Abdi': the organization is led by the holder of its top post."""
+    return RelationRecord(post.doc_id, "led_by", post.object, post.subject, post.evidence, None, False,
+                          round(post.confidence - 0.2, 2))
+
+
 def _record(doc_id: str, predicate: str, subj: Mention, obj: Mention | None, sentence, role=None,
             former=False, confidence=0.7) -> RelationRecord:
     return RelationRecord(doc_id, predicate, subj.span, obj.span if obj else None, sentence,
                           role, former, confidence)
 
 
+ACTOR_COARSE = ("Organization", "Place")
+POST_PREPS = ("for", "at", "of", "with", "in", "to")
+
+
 def _title_roles(doc: Doc, doc_id: str, person: Mention, index: _MentionIndex) -> list[RelationRecord]:
-    """'Iranian General Qasem Soleimani': the title before a name, and whose title it is."""
+    """Titles before a name, read right to left, and whose post the outermost one is.
+
+    'Pentagon spokesman Col. Mark Ellison' -> Colonel; spokesman of the Pentagon.
+    'U.S. special envoy X', 'Kharkiv Mayor X', 'ousted President X', "Egypt's intelligence chief X".
+    """
     first = doc.char_span(person.start, person.end, alignment_mode="expand")
     if first is None:
         return []
-    i = first.start
+    segments, j = [], first.start
+    while len(segments) < 3:
+        n = _title_ending_at(doc, j, index)
+        if not n:
+            break
+        segments.append((j - n, j))
+        j -= n
+    if not segments:
+        return []
+    # lowercase modifiers of the outermost title belong to it: "Hamas military chief X"
+    while j - 1 >= 0 and doc[j - 1].is_lower and doc[j - 1].pos_ in ("NOUN", "ADJ") \
+            and doc[j - 1].dep_ in ("compound", "amod") and doc[j - 1].lower_ not in rules().former \
+            and index.at(doc[j - 1]) is None and segments[-1][0] - j < 2:
+        j -= 1
+        segments[-1] = (j, segments[-1][1])
+    k, former = j - 1, False
+    if k >= 0 and doc[k].lower_ in rules().former:
+        former, k = True, k - 1
+    if k >= 1 and doc[k].tag_ == "POS":
+        k -= 1
+    owner = index.at(doc[k]) if k >= 0 else None
+    if owner is person or (owner is not None and coarse_of(owner.kind) not in ACTOR_COARSE):
+        owner = None
+    if owner is not None and not former:
+        before = doc.char_span(owner.start, owner.end, alignment_mode="expand")
+        former = before is not None and before.start > 0 and doc[before.start - 1].lower_ in rules().former
+    out = []
+    for n, (a, b) in enumerate(segments):
+        outer = n == len(segments) - 1
+        who = owner if outer else None
+        out.append(_record(doc_id, "holds_role", person, who, person.sentence, _label(doc[a:b]),
+                           former and outer, 0.9 if who else 0.8))
+    return out
+
+
+def _title_ending_at(doc: Doc, j: int, index: _MentionIndex) -> int:
+    """Length of a title or role noun ending just before token j (0 if none)."""
     for title in entity_rules().titles:
         n = len(title)
-        if i - n >= 0 and tuple(t.text for t in doc[i - n:i]) == title:
-            owner = index.at(doc[i - n - 1]) if i - n - 1 >= 0 else None
-            if owner is not None and coarse_of(owner.kind) not in ("Organization", "Place"):
-                owner = None
-            former = i - n - 1 >= 0 and doc[i - n - 1].lower_ in rules().former
-            return [_record(doc_id, "holds_role", person, owner, person.sentence, " ".join(title),
-                            former, 0.9 if owner else 0.8)]
-    return []
+        if j - n >= 0 and tuple(t.text for t in doc[j - n:j]) == title:
+            return n
+    for n in (3, 2, 1):
+        if j - n < 0:
+            continue
+        words = doc[j - n:j]
+        if (words.text.lower() in rules().role_nouns and words[-1].pos_ in ("NOUN", "PROPN")
+                and all(index.at(t) is None for t in words)):
+            return n
+    return 0
+
+
+def _label(words) -> str:
+    """The post as written, abbreviations spelled out: 'Col.' -> 'Colonel'."""
+    text = " ".join(t.text for t in words)
+    return rules().abbreviations.get(text, text)
+
+
+def _role_phrase(noun: Token, index: _MentionIndex, person: Mention):
+    """(label, organization, former) for a role noun heading a phrase: 'a spokesman for Qatar's
+    Ministry of Foreign Affairs' -> the ministry (the object of the preposition, not its possessive)."""
+    mods = [c for c in noun.lefts if c.dep_ in ("compound", "amod") and c.is_lower
+            and c.lower_ not in rules().former and index.at(c) is None]
+    label = " ".join(t.text for t in [*mods, noun])
+    former = any(t.lower_ in rules().former for t in noun.subtree if t.i < noun.i)
+
+    def actor(tok):
+        m = index.at(tok)
+        return m if m is not None and m is not person and coarse_of(m.kind) in ACTOR_COARSE else None
+
+    owner = None
+    for prep in (c for c in noun.rights if c.dep_ == "prep" and c.lower_ in POST_PREPS):
+        owner = next((actor(o) for o in prep.children if o.dep_ == "pobj" and actor(o)), None)
+        if owner:
+            break
+    if owner is None:
+        owner = next((actor(c) for c in noun.lefts if c.dep_ in ("poss", "compound", "amod", "nmod")
+                      and actor(c)), None)
+    if owner is None:
+        owner = next((actor(t) for t in noun.subtree if actor(t)), None)
+    return label, owner, former
 
 
 def _apposition_roles(doc: Doc, doc_id: str, person: Mention, index: _MentionIndex) -> list[RelationRecord]:
-    """'X, CENTCOM commander,' / 'X, a former al Qaeda commander' / 'X, the head of Y'."""
+    """'X, CENTCOM commander,' / 'X, a spokesman for Y' / "Egypt's intelligence chief, X" /
+    'X, who is also foreign minister'."""
     span = doc.char_span(person.start, person.end, alignment_mode="expand")
-    if span is None or span.end >= len(doc) or doc[span.end].text != ",":
+    if span is None:
         return []
+    nouns = []
+    if span.end < len(doc) and doc[span.end].text == ",":
+        for tok in doc[span.end + 1: min(len(doc), span.end + 9)]:
+            if tok.text in (",", ".", ";") or tok.pos_ in ("VERB", "AUX"):
+                break
+            if _is_role_noun(tok, index):
+                nouns.append(tok)
+                break
+    root = span.root
+    if root.dep_ == "appos" and _is_role_noun(root.head, index):
+        nouns.append(root.head)
+    for clause in (c for c in root.children if c.dep_ == "relcl" and c.lemma_ == "be"):
+        nouns += [c for c in clause.children if c.dep_ == "attr" and _is_role_noun(c, index)]
     out = []
-    for tok in doc[span.end + 1: min(len(doc), span.end + 9)]:
-        if tok.text in (",", ".", ";") or tok.pos_ == "VERB":
-            break
-        if tok.lower_ not in rules().role_nouns or tok.pos_ not in ("NOUN", "PROPN") or index.at(tok):
-            continue
-        phrase = list(tok.subtree)
-        owner = next((index.at(t) for t in phrase if index.at(t) and index.at(t) is not person
-                      and coarse_of(index.at(t).kind) in ("Organization", "Place")), None)
-        former = any(t.lower_ in rules().former for t in phrase if t.i < tok.i)
-        out.append(_record(doc_id, "holds_role", person, owner, person.sentence, tok.text, former,
+    for noun in dict.fromkeys(nouns):
+        label, owner, former = _role_phrase(noun, index, person)
+        out.append(_record(doc_id, "holds_role", person, owner, person.sentence, label, former,
                            0.8 if owner else 0.6))
-        break
     return out
+
+
+def _is_role_noun(tok: Token, index: _MentionIndex) -> bool:
+    return tok.lower_ in rules().role_nouns and tok.pos_ in ("NOUN", "PROPN") and index.at(tok) is None
 
 
 def _located(doc: Doc, doc_id: str, place: Mention, index: _MentionIndex) -> list[RelationRecord]:
@@ -123,22 +231,39 @@ def _located(doc: Doc, doc_id: str, place: Mention, index: _MentionIndex) -> lis
         return []
     out = []
     # 'X in (western) Y'
-    after = doc[span.end: min(len(doc), span.end + 4)]
+    # 'X in (western) Y', 'X, in Y', "X, in Y's Z" (Z is the container)
+    skip = 1 if span.end < len(doc) and doc[span.end].text == "," else 0
+    after = doc[span.end + skip: min(len(doc), span.end + skip + 4)]
     if len(after) and after[0].lower_ in rules().located_preps:
-        for tok in after[1:]:
-            container = index.at(tok)
-            if container is not None:
-                if _contains(container, place):
-                    out.append(_record(doc_id, "located_in", place, container, place.sentence, confidence=0.8))
-                break
-            if tok.pos_ not in ("ADJ", "DET"):
-                break
+        container = _container_after(doc, after[1:], index)
+        if container is not None and _contains(container, place):
+            out.append(_record(doc_id, "located_in", place, container, place.sentence, confidence=0.8))
+    # 'the northern Philippine island of Luzon': the kind noun's place modifier contains X
+    if span.start >= 2 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].lower_ in rules().place_nouns:
+        for mod in doc[span.start - 2].lefts:
+            container = index.at(mod)
+            if mod.dep_ in ("amod", "compound", "poss") and container is not None and _contains(container, place):
+                out.append(_record(doc_id, "located_in", place, container, place.sentence, confidence=0.7))
     # "Y's X"
     if span.start >= 2 and doc[span.start - 1].tag_ == "POS":
         container = index.at(doc[span.start - 2])
         if container is not None and _contains(container, place):
             out.append(_record(doc_id, "located_in", place, container, place.sentence, confidence=0.8))
     return out
+
+
+def _container_after(doc: Doc, tokens, index: _MentionIndex) -> Mention | None:
+    """The first place after a preposition, past adjectives; past a possessive to the possessed."""
+    for tok in tokens:
+        container = index.at(tok)
+        if container is not None:
+            end = doc.char_span(container.start, container.end, alignment_mode="expand").end
+            if end + 1 < len(doc) and doc[end].tag_ == "POS" and index.at(doc[end + 1]) is not None:
+                return index.at(doc[end + 1])
+            return container
+        if tok.pos_ not in ("ADJ", "DET"):
+            return None
+    return None
 
 
 def _contains(outer: Mention, inner: Mention) -> bool:
@@ -157,18 +282,59 @@ def _part_of(doc: Doc, doc_id: str, org: Mention, index: _MentionIndex) -> list[
         owner = index.at(doc[span.start - 2])
     elif span.start >= 1 and doc[span.start - 1].ent_type_ == "NORP":
         owner = index.at(doc[span.start - 1])
-    if owner is None and len(span) > 1:
-        # The country may be inside the name: "Iraqi Security Forces", "US Central Command".
-        from kg.gazetteer import Gazetteer
-
-        gaz = Gazetteer.load()
-        entry = gaz.demonym(span[0].text) or next(
-            (e for e in gaz.lookup(span[0].text) if e.kind == "Country"), None)
+    if owner is None and len(span) > 1 and org.kind != "ArmedGroup":
+        # The country may be inside the name: "Iraqi Security Forces", "US Central Command",
+        # "Security Service of Ukraine". Not for a non-state group: "Syrian Democratic Forces".
+        entry = _country_in_name(span)
         if entry is not None and entry.key != org.key:
             return [RelationRecord(doc_id, "part_of", org.span, None, org.sentence, entry.key, False, 0.7)]
     if owner is not None and owner is not org and coarse_of(owner.kind) in ("Place", "Organization"):
         return [_record(doc_id, "part_of", org, owner, org.sentence, confidence=0.8)]
     return []
+
+
+def _country_in_name(span):
+    """The gazetteer country a name starts with ('Iraqi ...') or ends with ('... of Ukraine')."""
+    from kg.gazetteer import Gazetteer
+
+    gaz = Gazetteer.load()
+
+    def country(text: str):
+        return gaz.demonym(text) or next((e for e in gaz.lookup(text) if e.kind == "Country"), None)
+
+    entry = country(span[0].text)
+    of = next((t for t in span if t.lower_ == "of"), None)
+    if entry is None and of is not None and of.i + 1 < span.end:
+        entry = next((e for e in gaz.lookup(span.doc[of.i + 1:span.end].text) if e.kind == "Country"), None)
+    return entry
+
+
+def _parts(doc: Doc, doc_id: str, index: _MentionIndex) -> list[RelationRecord]:
+    """A group inside another: 'X is (formally) part of Y', 'X forms the backbone of Y',
+    "Y's Sahel affiliate, X", 'X, an affiliate of Y'."""
+    def org(tok):
+        m = index.at(tok) if tok is not None else None
+        return m if m is not None and coarse_of(m.kind) == "Organization" else None
+
+    out = []
+    for noun in doc:
+        if noun.lemma_.lower() not in rules().part_nouns or noun.pos_ != "NOUN" or index.at(noun):
+            continue
+        whole = next((org(o) for p in noun.rights if p.dep_ == "prep" and p.lower_ in ("of", "in", "within")
+                      for o in p.children if o.dep_ == "pobj" and org(o)), None)
+        whole = whole or next((org(c) for c in noun.lefts if c.dep_ == "poss" and org(c)), None)
+        if whole is None:
+            continue
+        parts = [org(c) for c in noun.children if c.dep_ == "appos" and org(c)]
+        if noun.dep_ == "appos":
+            parts.append(org(noun.head))
+        verb = noun.head
+        if noun.dep_ in ("attr", "dobj") and verb.lemma_ in rules().part_verbs:
+            parts += [org(c) for c in verb.children if c.dep_ == "nsubj" and org(c)]
+        for part in dict.fromkeys(p for p in parts if p is not None):
+            if part is not whole and (part.key is None or part.key != whole.key):
+                out.append(_record(doc_id, "part_of", part, whole, part.sentence, confidence=0.75))
+    return out
 
 
 def _led_by(doc: Doc, doc_id: str, index: _MentionIndex) -> list[RelationRecord]:
