@@ -22,6 +22,8 @@ MAX_PREFIX_LINE_WORDS = 25  # a "prefix ..." chrome entry only deletes lines up 
 MAX_PATTERN_LINE_CHARS = 400  # longer lines are body paragraphs; also bounds regex work
 MIN_GLUE_CHARS = 8  # a one-word phrase must be this long to be unglued ("AdvertisementThe")
 TITLE_CASE_RATIO = 0.75
+MAX_PLAIN_HEADING_WORDS = 10  # a sentence-case heading ("Hunger in the enclave") is at most this long
+MIN_BODY_WORDS_AFTER_HEADING = 12  # the paragraph a heading introduces has at least this many words
 
 _SENTENCE_END = ".!?…"
 _CLOSERS = "\"'”’)]»"
@@ -43,6 +45,7 @@ class ChromeRules:
     prefixes: tuple[str, ...]  # normalised line prefixes ("click here to")
     skip_patterns: tuple[re.Pattern[str], ...]
     minor_words: frozenset[str]
+    keep_patterns: tuple[re.Pattern[str], ...] = ()  # lines never taken for a sentence-case heading
     # Glue phrases by their first / last three characters, so a line is only tried against a few.
     by_head: dict[str, tuple[str, ...]] = field(default_factory=dict)
     by_tail: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -94,7 +97,9 @@ def parse_rules(text: str) -> ChromeRules:
     skip = tuple(re.compile(_expand(p, macros)) for p in sections.get("skip", []))
     minor = frozenset(w.casefold() for line in sections.get("minor", []) for w in line.split())
     glue.sort(key=lambda p: (-len(p), p.casefold()))
+    keep = tuple(re.compile(_expand(p, macros)) for p in sections.get("keep", []))
     return ChromeRules(frozenset(phrases), tuple(glue), tuple(sorted(set(prefixes))), skip, minor,
+                       keep_patterns=keep,
                        by_head=_index(glue, lambda p: p[:3]), by_tail=_index(glue, lambda p: p[-3:]))
 
 
@@ -208,7 +213,10 @@ def _is_title_case(words: list[str], rules: ChromeRules) -> bool:
 
 
 def is_heading(line: str, rules: ChromeRules | None = None) -> bool:
-    """A short Title Cased line that does not end like a sentence: 'Political Context and ...'."""
+    """A short Title Cased line that does not end like a sentence: 'Political Context and ...'.
+
+    This needs no context; sentence-case headings need the lines around them (is_plain_heading).
+    """
     rules = rules or default_rules()
     body = _BULLET.sub("", line.strip())
     words = body.split()
@@ -217,6 +225,8 @@ def is_heading(line: str, rules: ChromeRules | None = None) -> bool:
     end = body.rstrip(_CLOSERS)
     if not end or end[-1] in _SENTENCE_END + ",;":
         return False
+    if any(p.fullmatch(body) for p in rules.keep_patterns):
+        return False  # a dateline on its own line: "DAMASCUS, Syria"
     return _is_title_case(words, rules)
 
 
@@ -236,13 +246,93 @@ def is_non_sentence(line: str, rules: ChromeRules | None = None) -> bool:
     return is_heading(line, rules)
 
 
+# --- sentence-case headings: judged by the lines around them -----------------------------------
+
+def _ends_sentence(line: str) -> bool:
+    """'... said.' / '... accountable."' / '... (Reuters).': the line closes a sentence."""
+    end = line.rstrip().rstrip(_CLOSERS)
+    return bool(end) and end[-1] in _SENTENCE_END
+
+
+def _could_be_plain_heading(line: str, rules: ChromeRules) -> bool:
+    """Short, capitalised, unpunctuated at the end, and not a quote, list item or dateline."""
+    body = line.strip()
+    words = body.split()
+    if not words or len(words) > MAX_PLAIN_HEADING_WORDS:
+        return False
+    if body[0] in _OPENERS or body[-1] in _CLOSERS or _BULLET.match(body):
+        return False  # quotes and list items are content, whatever their length
+    if not (body[0].isupper() or body[0].isdigit()):
+        return False  # a lower-case start continues a wrapped sentence
+    if body[-1] in _SENTENCE_END + ",;:-–—/&":
+        return False  # a sentence, or a dateline / clause that runs on into the next line
+    return not any(p.fullmatch(body) for p in rules.keep_patterns)
+
+
+def _is_body_text(lines: list[str], rules: ChromeRules) -> bool:
+    """The paragraph after a heading: running text, not another short line, list item or credit."""
+    first = lines[0].strip()
+    if _BULLET.match(first) or is_non_sentence(first, rules):
+        return False
+    words = sum(len(line.split()) for line in lines)
+    return _ends_sentence(lines[-1]) and words >= MIN_BODY_WORDS_AFTER_HEADING or (
+        len(lines) > 1 and words >= 2 * MIN_BODY_WORDS_AFTER_HEADING)
+
+
+def _paragraph_after(lines: list[str], index: int) -> tuple[list[str], bool]:
+    """The lines of the next paragraph (up to a blank line) and whether a blank line came first."""
+    j = index + 1
+    gap = False
+    while j < len(lines) and not lines[j].strip():
+        j, gap = j + 1, True
+    block = []
+    while j < len(lines) and lines[j].strip():
+        block.append(lines[j])
+        j += 1
+    return block, gap
+
+
+def _stands_alone(lines: list[str], index: int, skipped: set[int]) -> bool:
+    """The line opens the text, follows a blank line, or follows a finished sentence or skipped line."""
+    if index == 0 or not lines[index - 1].strip():
+        return True
+    return index - 1 in skipped or _ends_sentence(lines[index - 1])
+
+
+def is_plain_heading(lines: list[str], index: int, rules: ChromeRules | None = None,
+                     skipped: frozenset[int] | set[int] = frozenset()) -> bool:
+    """Is lines[index] a sentence-case heading ('Security Council vote')?
+
+    Wire copy does not Title Case its subheads, so case says nothing; the layout does: a short line
+    with no closing punctuation that is a paragraph of its own and introduces running text. When no
+    blank line separates it from the next line (one paragraph per line), that line must be a whole
+    paragraph, clearly longer, so the first line of hard-wrapped text is never taken for a heading.
+    `skipped` holds the indexes of earlier lines already known not to be sentences.
+    """
+    rules = rules or default_rules()
+    line = lines[index]
+    if not _could_be_plain_heading(line, rules) or not _stands_alone(lines, index, set(skipped)):
+        return False
+    block, gap = _paragraph_after(lines, index)
+    if not block:
+        return False  # the last line, or a one-line article
+    if not gap:
+        block = block[:1]
+        if len(block[0].strip()) < 2 * len(line.strip()):
+            return False
+    return _is_body_text(block, rules)
+
+
 def skipped_spans(text: str, rules: ChromeRules | None = None) -> tuple[Span, ...]:
     """(start, end) of every non-sentence line, trimmed so text[start:end] is the line itself."""
     rules = rules or default_rules()
+    lines = text.split("\n")
     spans: list[Span] = []
+    skipped: set[int] = set()
     offset = 0
-    for line in text.split("\n"):
-        if is_non_sentence(line, rules):
+    for index, line in enumerate(lines):
+        if is_non_sentence(line, rules) or is_plain_heading(lines, index, rules, skipped):
+            skipped.add(index)
             start = offset + len(line) - len(line.lstrip())
             spans.append((start, start + len(line.strip())))
         offset += len(line) + 1

@@ -312,3 +312,113 @@ def test_clean_text_is_idempotent_and_skips_slice_the_cleaned_text():
     assert text == "Iraq Talks Resume\nBy Jane Doe\nBAGHDAD: Talks resumed."
     assert [text[s:e] for s, e in skipped] == ["Iraq Talks Resume", "By Jane Doe"]
     assert clean_text(text) == (text, skipped)
+
+
+# --- sentence-case headings (judged by the layout around the line) ---------------------------------
+
+def skipped_lines(raw: str) -> list[str]:
+    text, skipped = clean_text(raw)
+    return [text[s:e] for s, e in skipped]
+
+
+LIBYA_STORY = (
+    "Rival Libyan forces clash near Tripoli airport\n"
+    "Updated June 4, 2025, 11:20 GMT\n\n"
+    "TRIPOLI, June 4 - Fighting broke out overnight between rival armed groups near the capital's "
+    "airport, residents said, forcing flights to be diverted to Misrata.\n\n"
+    "The Government of National Unity said its forces had taken control of two checkpoints.\n\n"
+    "Calls for calm\n\n"
+    "The U.N. Support Mission in Libya urged both sides to stop shooting and return to talks, "
+    "saying civilians were trapped in their homes.\n\n"
+    "Oil output at risk\n\n"
+    "Officials at the National Oil Corporation warned that exports from western ports could be "
+    "halted if the clashes spread.\n\n"
+    "\"We are watching the situation hour by hour,\" one official said.\n")
+
+
+def test_sentence_case_headings_between_paragraphs_are_skipped():
+    lines = skipped_lines(LIBYA_STORY)
+    assert "Calls for calm" in lines and "Oil output at risk" in lines
+    assert "Updated June 4, 2025, 11:20 GMT" in lines
+    # The dateline paragraph, short sentences and the quote are article text.
+    assert not any(line.startswith(("TRIPOLI", "The Government", '"We are')) for line in lines)
+
+
+def test_sentence_case_heading_with_one_paragraph_per_line():
+    raw = ("Sudan's army said on Monday it had retaken the presidential palace in Khartoum after "
+           "two years of war with the Rapid Support Forces.\n"
+           "Aid convoys stalled\n"
+           "The World Food Programme said its trucks had been unable to reach El Fasher for three "
+           "weeks because of shelling on the main road.\n")
+    assert skipped_lines(raw) == ["Aid convoys stalled"]
+
+
+@pytest.mark.parametrize("raw", [
+    # A one-line article, or a short last line: nothing follows it.
+    "Troops leave Niamey base",
+    "Talks in Riyadh ended without a deal on Sunday, officials said.\n\nMore to follow",
+    # Hard-wrapped text: a short line continuing or opening a wrapped paragraph.
+    "The Iraqi parliament voted on Sunday to ask the government to end\n"
+    "the presence of foreign troops in the country, a move that\n"
+    "could force the coalition to leave within a year.",
+    "The talks ended.\nOfficials said the United States would hand over the base to\n"
+    "Iraqi forces next year.",
+    # Short body paragraphs that end with punctuation, quotes, list items.
+    "He declined to comment.\n\nThe ministry did not respond to a request for comment on the "
+    "report, which was published on Sunday.",
+    "\u201cWe will not leave\u201d\n\nThe commander said his men would hold the town whatever "
+    "the cost, according to a recording.",
+    "\"Mission accomplished\"\n\nThe group posted the message on Telegram on Friday, hours "
+    "before its last convoy crossed the border.",
+    "- Troops withdrawn from Kidal\n\nThe army confirmed the move in a statement read on state "
+    "television on Saturday evening.",
+])
+def test_short_lines_that_are_not_headings_stay(raw):
+    text, skipped = clean_text(raw)
+    assert skipped == ()
+
+
+def test_short_line_before_a_list_or_another_short_line_is_not_a_heading():
+    raw = ("Losses reported by the army\n\n- Three soldiers killed near Gao\n- Two trucks "
+           "destroyed\n\nCamps under attack\nConvoys on the Niger river\n\nThe army said it "
+           "had sent reinforcements to the area.")
+    lines = skipped_lines(raw)
+    assert "Losses reported by the army" not in lines and "Camps under attack" not in lines
+    assert not any(line.startswith("- ") for line in lines)
+
+
+@pytest.mark.parametrize("dateline", [
+    "KHARTOUM, April 15",
+    "DAMASCUS, Syria",
+    "BEIRUT (Reuters)",
+    "UNITED NATIONS, June 12 (AP) -",
+])
+def test_dateline_on_its_own_line_is_not_a_heading(dateline):
+    raw = (f"{dateline}\n\nIsraeli strikes hit southern Lebanon on Tuesday, the state news agency "
+           "said, a day after a rocket was fired across the border.")
+    assert skipped_lines(raw) == []
+
+
+def test_heading_after_dateline_paragraph_and_title_with_exact_offsets():
+    raw = ("Haiti gangs seize police station\n\nPORT-AU-PRINCE, March 3 (Reuters) - Armed gangs "
+           "stormed a police station in the Haitian capital on Monday, police said.\n\n"
+           "A mission short of troops\n\nKenya has sent about 800 officers to lead the "
+           "U.N.-backed security mission, far fewer than the 2,500 promised.")
+    text, skipped = clean_text(raw)
+    lines = [text[s:e] for s, e in skipped]
+    assert lines == ["Haiti gangs seize police station", "A mission short of troops"]
+    for s, e in skipped:
+        assert (s == 0 or text[s - 1] == "\n") and (e == len(text) or text[e] == "\n")
+
+
+def test_jsonl_title_line_and_published_line_are_skipped(tmp_path):
+    title = "Explosion hits fuel depot in Port Sudan as drone attacks widen"
+    f = jsonl(tmp_path / "feed.jsonl", {
+        "id": "sudan", "title": title,
+        "text": f"{title}\nPublished May 6, 2025, 08:30 GMT\n\nPORT SUDAN, May 6 - Drones struck a "
+                "fuel depot and the city's airport on Tuesday, the army said.\n\nPort under "
+                "fire\n\nThe Red Sea city had been seen as a safe haven for the government and "
+                "for aid agencies since the war began in April 2023."})
+    [doc] = read_all(f)
+    assert [doc.text[s:e] for s, e in doc.skipped] == [
+        title, "Published May 6, 2025, 08:30 GMT", "Port under fire"]
