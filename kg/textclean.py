@@ -260,11 +260,12 @@ def _could_be_plain_heading(line: str, rules: ChromeRules) -> bool:
     words = body.split()
     if not words or len(words) > MAX_PLAIN_HEADING_WORDS:
         return False
-    if body[0] in _OPENERS or body[-1] in _CLOSERS or _BULLET.match(body):
+    if body[0] in _OPENERS or _BULLET.match(body):
         return False  # quotes and list items are content, whatever their length
     if not (body[0].isupper() or body[0].isdigit()):
         return False  # a lower-case start continues a wrapped sentence
-    if body[-1] in _SENTENCE_END + ",;:-–—/&":
+    end = body.rstrip(_CLOSERS)  # 'Kyiv's "Spiderweb"' may be a heading, '... he said."' is not
+    if not end or end[-1] in _SENTENCE_END + ",;:-–—/&":
         return False  # a sentence, or a dateline / clause that runs on into the next line
     return not any(p.fullmatch(body) for p in rules.keep_patterns)
 

@@ -287,6 +287,9 @@ def test_example_article_trailing_chrome_line_is_removed():
     "Updated 3:45 PM ET",
     "Published: March 5, 2025 at 10:00 a.m. EST",
     "2 hours ago",
+    "Published: 4 June 2025 | Last updated: 5 June 2025",
+    "First published on Wed 4 Jun 2025 09.00 BST",
+    "Updated 2025-06-04T11:20:00Z",
     "* * *",
 ])
 def test_non_sentence_lines(line):
@@ -342,6 +345,37 @@ def test_sentence_case_headings_between_paragraphs_are_skipped():
     assert "Updated June 4, 2025, 11:20 GMT" in lines
     # The dateline paragraph, short sentences and the quote are article text.
     assert not any(line.startswith(("TRIPOLI", "The Government", '"We are')) for line in lines)
+
+
+@pytest.mark.parametrize("heading", [
+    "Operation \u201cSpiderweb\u201d",
+    "Talks in Doha (update)",
+    "2,500 troops to stay",
+])
+def test_heading_may_end_in_a_quoted_name_or_start_with_a_number(heading):
+    raw = (f"{heading}\n\nThe security service said its drones had reached airfields deep inside "
+           "the country, damaging several long-range bombers.")
+    assert skipped_lines(raw) == [heading]
+
+
+@pytest.mark.parametrize("line", [
+    "\u201cWe will hold the line,\u201d",
+    "Nobody expected the vote to pass.\u201d",
+    "KABUL, Aug. 15 \u2014",
+    "and the talks went on",
+])
+def test_quotes_run_on_lines_and_lower_case_starts_are_not_headings(line):
+    raw = (f"{line}\n\nThe security service said its drones had reached airfields deep inside "
+           "the country, damaging several long-range bombers.")
+    assert skipped_lines(raw) == []
+
+
+def test_sentence_case_html_subheading_is_skipped(tmp_path):
+    f = tmp_path / "page.html"
+    f.write_text(HTML.replace("A New Mission for the Coalition", "A new mission for the coalition"),
+                 encoding="utf-8")
+    [doc] = read_all(f)
+    assert "A new mission for the coalition" in {doc.text[s:e] for s, e in doc.skipped}
 
 
 def test_sentence_case_heading_with_one_paragraph_per_line():
