@@ -100,3 +100,15 @@ def test_demonym_inside_armed_group_name_is_not_ownership(relate):
 def test_country_named_after_of_inside_organization(relate):
     found = relate("The Armed Forces of Ukraine said Russia fired 40 missiles.")
     assert ("part_of", "Armed Forces of Ukraine", None, "country/ua", False) in found
+
+
+def test_its_role_refers_to_the_organization_of_the_previous_sentence(relate):
+    found = relate("Iran's Foreign Ministry rejected the report. Its spokesman, Esmaeil Baghaei, called it baseless.")
+    assert ("spokesman", "Foreign Ministry", False) in roles(found, "Esmaeil Baghaei")
+
+
+def test_apposition_after_a_prepositional_phrase_and_on_committee(relate):
+    found = relate("Sen. Jim Risch of Idaho, the top Republican on the Senate Foreign Relations Committee, "
+                   "backed the bill.")
+    assert ("top Republican", "Senate Foreign Relations Committee", False) in roles(found, "Jim Risch")
+    assert ("Senator", None, False) in roles(found, "Jim Risch")

@@ -85,6 +85,16 @@ class _MentionIndex:
     def at(self, token: Token | None) -> Mention | None:
         return None if token is None else self.by_token.get(token.i)
 
+    def last_organization_before(self, token: Token) -> Mention | None:
+        """The nearest organization named in this or the previous sentence: what 'its' refers to."""
+        sent = token.sent
+        first = sent.start if sent.start == 0 else token.doc[sent.start - 1].sent.start
+        for i in range(token.i - 1, first - 1, -1):
+            m = self.by_token.get(i)
+            if m is not None and coarse_of(m.kind) == "Organization":
+                return m
+        return None
+
 
 def _leader(post: RelationRecord) -> RelationRecord:
     """'SDF commander Mazloum Abdi': the organization is led by the holder of its top post."""
@@ -99,7 +109,7 @@ def _record(doc_id: str, predicate: str, subj: Mention, obj: Mention | None, sen
 
 
 ACTOR_COARSE = ("Organization", "Place")
-POST_PREPS = ("for", "at", "of", "with", "in", "to")
+POST_PREPS = ("for", "at", "of", "with", "in", "to", "on")
 
 
 def _title_roles(doc: Doc, doc_id: str, person: Mention, index: _MentionIndex) -> list[RelationRecord]:
@@ -190,6 +200,8 @@ def _role_phrase(noun: Token, index: _MentionIndex, person: Mention):
                       and actor(c)), None)
     if owner is None:
         owner = next((actor(t) for t in noun.subtree if actor(t)), None)
+    if owner is None and any(c.dep_ == "poss" and c.lower_ == "its" for c in noun.lefts):
+        owner = index.last_organization_before(noun)  # "China's defence ministry ... Its spokesman, X"
     return label, owner, former
 
 
@@ -210,6 +222,7 @@ def _apposition_roles(doc: Doc, doc_id: str, person: Mention, index: _MentionInd
     root = span.root
     if root.dep_ == "appos" and _is_role_noun(root.head, index):
         nouns.append(root.head)
+    nouns += [c for c in root.rights if c.dep_ == "appos" and _is_role_noun(c, index)]  # 'X of Y, the top Z'
     for clause in (c for c in root.children if c.dep_ == "relcl" and c.lemma_ == "be"):
         nouns += [c for c in clause.children if c.dep_ == "attr" and _is_role_noun(c, index)]
     out = []
