@@ -112,3 +112,8 @@ def test_apposition_after_a_prepositional_phrase_and_on_committee(relate):
                    "backed the bill.")
     assert ("top Republican", "Senate Foreign Relations Committee", False) in roles(found, "Jim Risch")
     assert ("Senator", None, False) in roles(found, "Jim Risch")
+
+
+def test_party_label_alone_is_not_a_post(relate):
+    found = relate("Sen. Lindsey Graham, a Republican from South Carolina, said he would back the bill.")
+    assert not any("Republican" in (role or "") for role, _, _ in roles(found, "Lindsey Graham"))

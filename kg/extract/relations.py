@@ -234,7 +234,10 @@ def _apposition_roles(doc: Doc, doc_id: str, person: Mention, index: _MentionInd
 
 
 def _is_role_noun(tok: Token, index: _MentionIndex) -> bool:
-    return tok.lower_ in rules().role_nouns and tok.pos_ in ("NOUN", "PROPN") and index.at(tok) is None
+    """A post noun, alone or with the word before it ('top Democrat', 'special envoy')."""
+    before = tok.doc[tok.i - 1].lower_ + " " if tok.i > 0 else ""
+    return ((tok.lower_ in rules().role_nouns or before + tok.lower_ in rules().role_nouns)
+            and tok.pos_ in ("NOUN", "PROPN") and index.at(tok) is None)
 
 
 def _located(doc: Doc, doc_id: str, place: Mention, index: _MentionIndex) -> list[RelationRecord]:
