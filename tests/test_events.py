@@ -293,3 +293,74 @@ def test_lexicon_errors_name_the_problem():
         parse_lexicon({"format": "newskg-triggers/1", "events": {"Attack": {"preps": {True: "patient"}}}})
     with pytest.raises(LexiconError, match="unknown keys"):
         parse_lexicon({"format": "newskg-triggers/1", "events": {"Attack": {"verbs": [{"lemma": "x", "bogus": 1}]}}})
+
+
+# --- wave 3: lexicon gaps, argument attachment, status (sentences from other stories) ------------
+
+def test_launch_projectiles_at_target(nlp):
+    ev = one(nlp, "Houthi rebels launched three missiles at Israel on Tuesday.", "Attack")
+    assert ev.trigger == "launched" and role(ev, "patient") == ["Israel"]
+    assert "three missiles" not in role(ev, "patient")
+
+
+def test_hit_and_oil_refinery_are_attacks(nlp):
+    assert one(nlp, "Israeli jets hit a weapons depot near Damascus.", "Attack").trigger == "hit"
+    assert one(nlp, "Ukrainian drones struck an oil refinery in Ryazan.", "Attack").trigger == "struck"
+    assert not [e for e in events(nlp, "The two leaders struck a deal on Friday.") if e.type == "Attack"]
+
+
+def test_forces_leaving_a_country_withdraw(nlp):
+    assert one(nlp, "The last British troops left Basra in 2009.", "Withdrawal").trigger == "left"
+    assert not [e for e in events(nlp, "The minister left Paris on Monday.") if e.type == "Withdrawal"]
+
+
+@pytest.mark.parametrize("text", ["Officials studied the withdrawal maps for hours.",
+                                  "The group merged with a state-sanctioned militia."])
+def test_modifier_words_are_not_triggers(nlp, text):
+    assert not [e for e in events(nlp, text) if e.type in ("Withdrawal", "Sanctions")]
+
+
+def test_participle_after_said_belongs_to_reported_clause(nlp):
+    found = [e for e in events(nlp, "Hezbollah fired rockets at Haifa, Israeli police said, wounding two people.")
+             if e.type == "Attack"]
+    assert len(found) == 1 and role(found[0], "agent") == ["Hezbollah"]
+
+
+def test_dateline_is_not_the_subject(nlp):
+    ev = one(nlp, "BEIRUT, May 3 - Israel bombed targets in southern Lebanon.", "Attack")
+    assert role(ev, "agent") == ["Israel"]
+
+
+def test_pronoun_of_the_speaker_and_own_claim_reported(nlp):
+    ev = one(nlp, "The Houthi movement said it had attacked a cargo ship.", "Attack")
+    assert role(ev, "agent") and "it" not in role(ev, "agent")
+    assert ev.status == REPORTED
+
+
+def test_reported_would_is_planned(nlp):
+    assert one(nlp, "The minister said the brigade would relocate to Lithuania.", "Deployment").status == PLANNED
+
+
+def test_announced_deployment_is_planned(nlp):
+    assert one(nlp, "Berlin announced the deployment of 5,000 troops to Lithuania.", "Deployment").status == PLANNED
+
+
+def test_barring_verb_negates(nlp):
+    ev = one(nlp, "The bill bars the administration from withdrawing troops from South Korea.", "Withdrawal")
+    assert ev.status == NEGATED
+
+
+def test_not_attending_does_not_deny_the_meeting(nlp):
+    assert one(nlp, "Macron did not attend the meeting with Scholz.", "Meeting").status != NEGATED
+
+
+def test_place_of_participant_clause_and_city_of(nlp):
+    ev = one(nlp, "The envoy met a delegation led by Ismail Haniyeh in Cairo.", "Meeting")
+    assert role(ev, "place") == ["Cairo"]
+    ev = one(nlp, "Russian missiles hit the city of Mosul on Friday.", "Attack")
+    assert role(ev, "patient") == ["Mosul"]
+
+
+def test_attack_on_forces_does_not_make_their_country_the_attacker(nlp):
+    ev = one(nlp, "A drone attack on U.S. forces in Jordan killed three soldiers.", "Attack")
+    assert "U.S." not in role(ev, "agent")

@@ -20,6 +20,14 @@ NON_REFERRING = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PE
 PRONOUN_LOOKBACK_SENTENCES = 2
 
 
+def _is_dateline(tok: Token) -> bool:
+    """An all-capitals place opening a paragraph ('KYIV, June 11 -'): where, not who."""
+    if not (tok.text.isupper() and len(tok.text) > 2 and tok.is_alpha):
+        return False
+    prev = tok.doc[tok.i - 1] if tok.i > 0 else None
+    return prev is None or "\n" in prev.text or "\n" in prev.whitespace_ or prev.is_space
+
+
 class ArgumentFinder:
     """Finds the arguments of trigger matches in one Doc (entity and chunk lookups built once)."""
 
@@ -62,6 +70,7 @@ class ArgumentFinder:
             c for c in tok.children if c.dep_ in ("compound", "amod", "poss", "nmod") and c.i < tok.i]
         mods += [p for c in tok.children if c.dep_ == "prep" and c.lower_ in ("at", "of", "from")
                  for p0 in c.children if p0.dep_ == "pobj" for p in self._conjuncts(p0)]
+        mods += [a for m in list(mods) if m.i not in self.entity_of for a in m.children if a.dep_ == "appos"]
         spans: list[Span] = []
         for m in mods:
             ent = self.entity_of.get(m.i)
@@ -91,14 +100,23 @@ class ArgumentFinder:
                 ante = self._antecedent(t)
                 if ante is not None:
                     return [(ante.start_char, ante.end_char)]
+            reporter = self._reporter(t)
+            if reporter is not None:  # "the army said it had struck": it = the army
+                return self._filler_spans(reporter, role)
             return []  # an unresolved pronoun names nothing a graph can use
         if role in ACTOR_ROLES:
             # "a U.S. official" speaks for himself; "sources at the Pentagon" for the Pentagon
             mods = self._actor_modifiers(t, named_by_prep_only=role == "speaker")
             if mods:
                 return [(m.start_char, m.end_char) for m in mods]
+        if t.lemma_.lower() in self.lex.words("place_nouns"):
+            named = self.place_spans(t)  # "the city of Mosul" is Mosul
+            if named:
+                return named
         chunk = self.chunk_of.get(t.i)
         if chunk is not None and chunk.root == t:
+            while chunk.start < chunk.end - 1 and chunk[0].is_punct:  # "- Israel" after a dateline
+                chunk = chunk[1:]
             return [(chunk.start_char, chunk.end_char)]
         left = min([t.i] + [c.i for c in t.children if c.dep_ in ("compound", "amod", "det", "poss", "nummod")
                             and c.i < t.i])
@@ -114,6 +132,7 @@ class ArgumentFinder:
             if (ent is None or ent.label_ not in labels) and t.lemma_.lower() in self.lex.words("place_nouns"):
                 inner = [self.entity_of[c.i] for c in sorted(t.children, key=lambda c: -c.i)
                          if c.dep_ in ("compound", "poss", "nmod", "amod") and c.i in self.entity_of]
+                inner += [self.entity_of[p.i] for prep, p in self.preps(t) if prep == "of" and p.i in self.entity_of]
                 ent = next((e for e in inner if e.label_ in labels), None)
             if ent is not None and (ent.start_char, ent.end_char) not in out:
                 out.append((ent.start_char, ent.end_char))
@@ -124,7 +143,14 @@ class ArgumentFinder:
     def subject(self, verb: Token, depth: int = 0) -> tuple[Token | None, bool]:
         """The verb's subject, inherited across xcomp/conj/advcl/acl; and whether it is a patient."""
         passive = any(c.dep_ == "auxpass" for c in verb.children)
-        for c in verb.children:
+        for c in sorted(verb.children, key=lambda c: _is_dateline(c)):
+            if _is_dateline(c):
+                # "KYIV, June 11 - Russia launched": the parser makes the dateline the subject
+                c = next((a for a in c.children if a.dep_ == "appos" and a.i > c.i
+                          and any(p.text in "-\u2013\u2014" for p in c.doc[c.i + 1:a.i])), None)
+                if c is None:
+                    continue
+                return c, passive
             if c.dep_ in ("nsubj", "csubj"):
                 return c, passive
             if c.dep_ == "nsubjpass":
@@ -136,6 +162,9 @@ class ArgumentFinder:
             obj = next((c for c in head.children if c.dep_ == "dobj"), None)
             return (obj, passive) if obj is not None else (self.subject(head, depth + 1)[0], passive)
         if dep in ("conj", "advcl") and head.pos_ in ("VERB", "AUX"):
+            reported = self._reported_clause(head)
+            if reported is not None and verb.tag_ == "VBG":
+                head = reported  # "X launched drones, Y said, killing three": X did the killing
             inherited, head_passive = self.subject(head, depth + 1)
             participle = verb.tag_ == "VBN"  # "defeated and killed", "although defeated in 2017"
             return inherited, passive or participle and (head_passive or dep == "advcl")
@@ -155,6 +184,25 @@ class ArgumentFinder:
             if gov.head.pos_ in ("VERB", "AUX") and gov.dep_ in ("dobj", "attr"):
                 return self.subject(gov.head, depth + 1)[0], passive
         return None, passive
+
+    def _reporter(self, pron: Token) -> Token | None:
+        """'X said it/they ...': the subject of the reporting verb whose clause the pronoun opens."""
+        clause = pron.head
+        if pron.lower_ not in ("it", "they", "we") or pron.dep_ not in ("nsubj", "nsubjpass"):
+            return None
+        if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in self.lex.words("reporting_verbs"):
+            return None
+        subj = next((c for c in clause.head.children if c.dep_ == "nsubj" and not _is_dateline(c)), None)
+        return subj if subj is not None and subj.pos_ != "PRON" else None
+
+    def _reported_clause(self, verb: Token) -> Token | None:
+        """The clause a reporting verb reports ('X fired ..., the governor said'), if any."""
+        if verb.lemma_.lower() not in self.lex.words("reporting_verbs"):
+            return None
+        if verb.dep_ in ("parataxis", "ccomp") and verb.head is not verb and verb.head.pos_ in ("VERB", "AUX"):
+            return verb.head
+        return next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis") and c.i < verb.i
+                     and c.pos_ in ("VERB", "AUX")), None)
 
     @staticmethod
     def preps(tok: Token) -> list[tuple[str, Token]]:
@@ -229,6 +277,10 @@ class ArgumentFinder:
             for c in v.children:
                 if c.dep_ != "dobj":
                     continue
+                if m.entry.object_is_instrument:  # "launched 300 drones at Kyiv": the target is 'at'
+                    for t in self._conjuncts(c):
+                        self._add_preps(m, t, found, skip_place=True)
+                    continue
                 if c.lemma_.lower() in self.lex.words("transparent_nouns") and not any(
                         prep == "of" for prep, _ in self.preps(c)):
                     # "transfer control of X": the parser may hang 'of X' on the verb
@@ -275,8 +327,9 @@ class ArgumentFinder:
 
     def _derive_agent(self, found: list, spans: list) -> None:
         """'The US troop presence will be reduced': the force's country is the agent."""
-        if any(r in ("agent", "speaker") for r, _ in spans):
-            return
+        if any(r in ("agent", "speaker") for r, _ in spans) or any(r == "patient" for r, t in found
+                                                                   if t.dep_ == "pobj" and t.head.lower_ in ("on", "against")):
+            return  # "an attack on U.S. forces": the forces' country is the target, not the attacker
         forces = self.lex.words("@forces")
         for role, tok in found:
             tok = self._see_through(tok)
@@ -295,9 +348,13 @@ class ArgumentFinder:
         if spans:
             return spans
         heads = [t for r, t in found if r != "place"] + [a.token for a in absorbed]
-        place_preps = self.lex.words("place_preps")
+        place_preps = self.lex.words("place_preps") | {
+            prep for prep, role in self.lex.preps.get(m.type, {}).items() if role == "place"}
         for tok in heads:
-            spans += [s for prep, p in self.preps(self._see_through(tok)) if prep in place_preps
+            tok = self._see_through(tok)
+            # "a delegation led by X in Doha": the place hangs on the participant's own clause
+            clauses = [tok] + [c for c in tok.children if c.dep_ in ("acl", "relcl")]
+            spans += [s for t in clauses for prep, p in self.preps(t) if prep in place_preps
                       for s in self.place_spans(p)]
         if spans:
             return spans

@@ -43,7 +43,20 @@ def _clip_sentence(start: int, end: int, skipped: tuple[Span, ...], text: str) -
     return start, end
 
 
-def _absorbed(matches: list[TriggerMatch]) -> tuple[dict[int, list[TriggerMatch]], set[int]]:
+def _participle_head(tok: Token, reporting: frozenset[str]) -> Token | None:
+    """'X overran a camp, killing 30': the event the participle clause continues, seen through a
+    reporting verb the parser hung it on ('X launched drones, Y said, killing three')."""
+    if tok.dep_ != "advcl" or tok.tag_ != "VBG":
+        return None
+    head = tok.head
+    if head.lemma_.lower() in reporting:
+        if head.dep_ in ("ccomp", "parataxis") and head.head is not head:
+            return head.head
+        return next((c for c in head.children if c.dep_ in ("ccomp", "parataxis") and c.i < head.i), None)
+    return head
+
+
+def _absorbed(matches: list[TriggerMatch], reporting: frozenset[str] = frozenset()) -> tuple[dict[int, list[TriggerMatch]], set[int]]:
     """One event per happening: 'the drone strike that killed X' and 'seized power in a coup'
     name one attack and one coup. Returns absorbed matches by keeper head index, and the
     head indices that were absorbed."""
@@ -63,6 +76,11 @@ def _absorbed(matches: list[TriggerMatch]) -> tuple[dict[int, list[TriggerMatch]
                 (c for c in tok.children if c.dep_ == "nsubj"), None)
             keeper = by_head.get(noun.i) if noun is not None else None
             if keeper is not None and not keeper.is_verbal and keeper.type == m.type:
+                absorb(keeper, m)
+                continue
+            head = _participle_head(tok, reporting) if m.type != "Statement" else None
+            keeper = by_head.get(head.i) if head is not None else None
+            if keeper is not None and keeper.type == m.type and keeper.token.i not in gone:
                 absorb(keeper, m)
             continue
         t = tok
@@ -119,7 +137,7 @@ def find_events(doc: Doc, doc_id: str, skipped: tuple[Span, ...] = ()) -> list[E
     lex = load_lexicon()
     finder = ArgumentFinder(doc, lex)
     matches = [m for m in match_triggers(doc, lex) if not _overlaps(*_trigger_span(doc, m), skipped)]
-    absorbed, gone = _absorbed(matches)
+    absorbed, gone = _absorbed(matches, lex.words("reporting_verbs"))
     records = []
     for m in matches:
         if m.token.i in gone:
@@ -136,7 +154,7 @@ def find_events(doc: Doc, doc_id: str, skipped: tuple[Span, ...] = ()) -> list[E
         records.append(EventRecord(
             doc_id=doc_id, type=m.type, trigger_start=start, trigger_end=end,
             trigger=doc.text[start:end], sentence=sentence, arguments=tuple(args),
-            status=find_status(m.token, m.is_verbal, is_statement, lex),
+            status=find_status(m.token, m.is_verbal, is_statement, lex, m.type),
             quote=_quote(sent.text, sent.start_char, (start, end)) if is_statement else None,
             confidence=_confidence(m, args, lex),
         ))

@@ -87,10 +87,30 @@ def _future_time(t: Token, words: frozenset[str]) -> bool:
     return False
 
 
-def find_status(trigger: Token, is_verbal: bool, is_statement: bool, lex: Lexicon) -> str:
+def _reported_clause(clause: Token, cues: dict) -> Token | None:
+    """The reporting verb whose complement `clause` is ('the army said it had struck')."""
+    if clause.dep_ == "ccomp" and clause.head.lemma_.lower() in cues.get("reported_governors", frozenset()):
+        return clause.head
+    return None
+
+
+def _self_claim(clause: Token) -> bool:
+    """The reported clause's subject is the speaker itself: 'it', 'they', 'its troops'."""
+    for c in clause.children:
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            if c.lower_ in ("it", "they", "we"):
+                return True
+            return any(g.dep_ == "poss" and g.lower_ in ("its", "their", "our") for g in c.children)
+    return False
+
+
+def find_status(trigger: Token, is_verbal: bool, is_statement: bool, lex: Lexicon,
+                event_type: str | None = None) -> str:
     """The kg:status local name for the event named by `trigger`."""
     cues = lex.status
     frames = governing_frames(trigger)
+    clause = frames[-1].token
+    in_report = not is_statement and _reported_clause(clause, cues) is not None
     negated = hypothetical = ongoing = reported = False
     planned_by_modal = planned_by_governor = False
     below = trigger  # the frame the current one was reached from
@@ -99,10 +119,20 @@ def find_status(trigger: Token, is_verbal: bool, is_statement: bool, lex: Lexico
         below, climbed_from = t, below
         aux = _lemmas(t, ("aux", "auxpass"))
         marks = _lemmas(t, ("mark",))
-        if _negated(t, cues.get("negation_words", frozenset())) and not via.startswith("nsubj"):
+        # "did not attend the meeting" denies the attending, not the meeting
+        denies_noun = via == "self" or t.lemma_.lower() not in cues.get("participation_verbs", frozenset())
+        if _negated(t, cues.get("negation_words", frozenset())) and not via.startswith("nsubj") and denies_noun:
             negated = True
-        if aux & cues.get("hypothetical_modals", frozenset()) or marks & cues.get("hypothetical_marks", frozenset()):
+        if marks & cues.get("hypothetical_marks", frozenset()):
             hypothetical = True
+        elif aux & cues.get("hypothetical_modals", frozenset()):
+            if in_report and "would" in aux and t is clause:
+                planned_by_modal = True  # reported future: "said the forces would rotate"
+            else:
+                hypothetical = True
+        if in_report and via == "self" and t is clause and t.tag_ == "VBN" and _self_claim(t) \
+                and "had" in {c.lower_ for c in t.children if c.dep_ == "aux"}:
+            reported = True  # "said its troops had captured the village": a party's own claim
         if (aux & cues.get("planned_modals", frozenset()) or marks & cues.get("planned_marks", frozenset())
                 or _future_time(t, cues.get("planned_time_words", frozenset()))):
             planned_by_modal = True
@@ -122,6 +152,11 @@ def find_status(trigger: Token, is_verbal: bool, is_statement: bool, lex: Lexico
         if lemma in cues.get("planned_governors", frozenset()) and (
                 via in ("xcomp", "dobj") or passive_subject):
             planned_by_governor = True
+        if (lemma in cues.get("planned_announcements", frozenset()) and via == "dobj" and not is_verbal
+                and (event_type or "").lower() in cues.get("planned_announcement_types", frozenset())):
+            planned_by_governor = True
+        if lemma in cues.get("negating_governors", frozenset()) and via in ("pcomp:from", "pobj:from", "xcomp", "dobj"):
+            negated = True
         to_infinitive = via == "acl" and _infinitive(climbed_from)
         if lemma in cues.get("planned_nouns", frozenset()) and (
                 to_infinitive or via in ("pcomp:to", "pobj:to", "pobj:for", "pobj:of")):

@@ -17,7 +17,8 @@ from spacy.tokens import Doc, Token
 LEXICON_FILE = "kg/data/triggers.yaml"
 FORMAT = "newskg-triggers/1"
 VERB_KEYS = {"lemma", "particle", "particle_optional", "objects", "objects_if_present", "object_labels",
-             "objects_not", "requires_child", "skip_if_complement_event", "subject_prep"}
+             "objects_not", "requires_child", "skip_if_complement_event", "subject_prep", "subjects",
+             "subject_labels", "object_is_instrument"}
 NOUN_KEYS = {"lemma", "objects", "compounds", "needs_participant", "of_role", "requires_of"}
 OBJECT_DEPS = ("dobj", "nsubjpass")
 
@@ -42,6 +43,9 @@ class Entry:
     requires_child: tuple[str, ...] = ()
     skip_if_complement_event: bool = False
     subject_prep: str | None = None
+    subjects: frozenset[str] = frozenset()
+    subject_labels: frozenset[str] = frozenset()
+    object_is_instrument: bool = False
     compounds: frozenset[str] = frozenset()
     needs_participant: bool = False
     of_role: str = "patient"
@@ -123,6 +127,9 @@ def _entry(etype: str, kind: str, raw, sets) -> Entry:
         requires_child=tuple(raw.get("requires_child") or ()),
         skip_if_complement_event=bool(raw.get("skip_if_complement_event")),
         subject_prep=raw.get("subject_prep"),
+        subjects=_words(raw.get("subjects"), where, sets),
+        subject_labels=frozenset(raw.get("subject_labels") or ()),
+        object_is_instrument=bool(raw.get("object_is_instrument")),
         compounds=_words(raw.get("compounds"), where, sets),
         needs_participant=bool(raw.get("needs_participant")),
         of_role=str(raw.get("of_role", "patient")), requires_of=bool(raw.get("requires_of")),
@@ -153,7 +160,7 @@ def parse_lexicon(data, source: str = LEXICON_FILE) -> Lexicon:
     lists = {name: _words(data.get(name), name, sets, lower=not name.endswith("_labels")) for name in (
         "place_labels", "actor_labels", "country_labels", "person_labels", "no_trigger_labels",
         "transparent_nouns", "leader_verbs", "light_verbs", "person_pronouns", "relative_pronouns",
-        "place_preps", "partitive_heads", "place_nouns")}
+        "place_preps", "partitive_heads", "place_nouns", "reporting_verbs")}
     lists.update({f"@{name}": _words(words, f"word_sets.{name}", sets) for name, words in sets.items()})
     status = {k: _words(v, f"status.{k}", sets) for k, v in (data.get("status") or {}).items()}
     return Lexicon(entries={k: tuple(v) for k, v in entries.items()}, preps=preps,
@@ -227,8 +234,12 @@ def _verb_match(tok: Token, e: Entry, lex: Lexicon) -> TriggerMatch | None:
             end = part.i + 1
     if e.requires_child and not _child_requirement(tok, e.requires_child):
         return None
+    if (e.subjects or e.subject_labels) and not _subject_fits(tok, e, lex):
+        return None
     objs = object_tokens(tok, lex)
-    if e.objects_not and any(o.lemma_.lower() in e.objects_not for o in objs):
+    # only the object's head word rules a verb out: "struck a deal", not "struck an oil refinery"
+    heads = [c for c in tok.children if c.dep_ in OBJECT_DEPS]
+    if e.objects_not and any(o.lemma_.lower() in e.objects_not for o in heads):
         return None
     licensed = None
     if e.constrained:
@@ -240,6 +251,15 @@ def _verb_match(tok: Token, e: Entry, lex: Lexicon) -> TriggerMatch | None:
         if licensed is None and not (e.objects_if_present and not _has_object(tok)):
             return None
     return TriggerMatch(e, tok, start, end, licensed)
+
+
+def _subject_fits(verb: Token, e: Entry, lex: Lexicon) -> bool:
+    """'French soldiers left Mali' is a withdrawal; 'the minister left Paris' is not."""
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not subjects and verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
+        subjects = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return any(s.lemma_.lower() in e.subjects or s.ent_type_ in e.subject_labels
+               for s in expand_objects(subjects, lex))
 
 
 def _has_object(verb: Token) -> bool:
@@ -281,10 +301,18 @@ def _kind(tok: Token) -> str | None:
     return None
 
 
+def _modifier_only(tok: Token, kind: str) -> bool:
+    """'the withdrawal maps', 'a state-sanctioned union': the word describes another noun."""
+    if kind == "verb" and tok.i > 0 and tok.doc[tok.i - 1].text == "-" and not tok.doc[tok.i - 1].whitespace_:
+        return True
+    return kind == "noun" and tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN") \
+        and tok.head.i > tok.i
+
+
 def match_token(tok: Token, lex: Lexicon) -> TriggerMatch | None:
     """The first lexicon entry this token satisfies, or None."""
     kind = _kind(tok)
-    if kind is None or tok.ent_type_ in lex.words("no_trigger_labels"):
+    if kind is None or tok.ent_type_ in lex.words("no_trigger_labels") or _modifier_only(tok, kind):
         return None
     for e in lex.entries.get((kind, tok.lemma_.lower()), ()):
         m = _verb_match(tok, e, lex) if kind == "verb" else _noun_match(tok, e, lex)
@@ -298,6 +326,10 @@ def match_triggers(doc: Doc, lex: Lexicon) -> list[TriggerMatch]:
     license another trigger ('reduce military deployments': one event, not two) and verbs like
     'agreed to withdraw' whose complement is itself the event."""
     matches = [m for m in (match_token(t, lex) for t in doc) if m is not None]
+    nouns = {m.token.i for m in matches if not m.is_verbal}
+    # "launched airstrikes": the noun names the event, the light verb only its agent
+    matches = [m for m in matches if not (m.entry.object_is_instrument and m.required_object is not None
+                                          and m.required_object.i in nouns)]
     licensing = {m.required_object.i for m in matches if m.required_object is not None}
     heads = {m.token.i for m in matches}
     out = []
