@@ -117,3 +117,9 @@ def test_apposition_after_a_prepositional_phrase_and_on_committee(relate):
 def test_party_label_alone_is_not_a_post(relate):
     found = relate("Sen. Lindsey Graham, a Republican from South Carolina, said he would back the bill.")
     assert not any("Republican" in (role or "") for role, _, _ in roles(found, "Lindsey Graham"))
+
+
+def test_the_city_s_district_refers_back_and_the_district_noun_sets_its_level(relate):
+    found = relate("Israeli strikes hit Beirut on Friday, officials said. "
+                   "Rescuers searched the city's Dahiyeh district all night.")
+    assert ("located_in", "Dahiyeh district", "Beirut", None, False) in found

@@ -36,6 +36,8 @@ class RelationRules:
     place_nouns: frozenset[str]
     abbreviations: dict[str, str]
     leader_roles: frozenset[str]
+    place_noun_kinds: dict[str, str]
+    place_noun_rank: dict[str, int]
 
 
 @lru_cache(maxsize=1)
@@ -48,7 +50,7 @@ def rules() -> RelationRules:
             frozenset(data["located_preps"]), dict(data["place_rank"]),
             frozenset(data["part_nouns"]), frozenset(data["part_verbs"]),
             frozenset(data["place_nouns"]), dict(data["title_abbreviations"]),
-            frozenset(data["leader_roles"]))
+            frozenset(data["leader_roles"]), dict(data["place_noun_kinds"]), dict(data["place_noun_rank"]))
     except (KeyError, TypeError) as err:
         raise ValueError(f"{path}: missing or malformed lexicon {err}") from err
 
@@ -85,13 +87,16 @@ class _MentionIndex:
     def at(self, token: Token | None) -> Mention | None:
         return None if token is None else self.by_token.get(token.i)
 
-    def last_organization_before(self, token: Token) -> Mention | None:
-        """The nearest organization named in this or the previous sentence: what 'its' refers to."""
-        sent = token.sent
-        first = sent.start if sent.start == 0 else token.doc[sent.start - 1].sent.start
+    def last_before(self, token: Token, wanted, sentences: int = 1) -> Mention | None:
+        """The nearest mention `wanted` accepts in this or the `sentences` previous ones: what
+        'its' or 'the city' refers to."""
+        first = token.sent.start
+        for _ in range(sentences):
+            if first > 0:
+                first = token.doc[first - 1].sent.start
         for i in range(token.i - 1, first - 1, -1):
             m = self.by_token.get(i)
-            if m is not None and coarse_of(m.kind) == "Organization":
+            if m is not None and wanted(m):
                 return m
         return None
 
@@ -201,7 +206,7 @@ def _role_phrase(noun: Token, index: _MentionIndex, person: Mention):
     if owner is None:
         owner = next((actor(t) for t in noun.subtree if actor(t)), None)
     if owner is None and any(c.dep_ == "poss" and c.lower_ == "its" for c in noun.lefts):
-        owner = index.last_organization_before(noun)  # "China's defence ministry ... Its spokesman, X"
+        owner = index.last_before(noun, lambda m: coarse_of(m.kind) == "Organization")  # "China's defence ministry ... Its spokesman, X"
     return label, owner, former
 
 
@@ -260,12 +265,23 @@ def _located(doc: Doc, doc_id: str, place: Mention, index: _MentionIndex) -> lis
             container = index.at(mod)
             if mod.dep_ in ("amod", "compound", "poss") and container is not None and _contains(container, place):
                 out.append(_record(doc_id, "located_in", place, container, place.sentence, confidence=0.7))
-    # "Y's X"
+    # "Y's X"; "the city's X" (the city last named before)
     if span.start >= 2 and doc[span.start - 1].tag_ == "POS":
         container = index.at(doc[span.start - 2])
-        if container is not None and _contains(container, place):
+        kind = rules().place_noun_kinds.get(doc[span.start - 2].lower_)
+        if container is None and kind and doc[span.start - 3: span.start - 2].text.lower() == "the":
+            container = index.last_before(doc[span.start - 2], lambda m: m.kind == kind)
+        if container is not None and _contains(container, place, _level(doc, span)):
             out.append(_record(doc_id, "located_in", place, container, place.sentence, confidence=0.8))
     return out
+
+
+def _level(doc: Doc, span) -> int | None:
+    """The rank a place's own kind noun gives it: 'Kyivskyi district', 'Tuffah neighbourhood'."""
+    for tok in (span[-1], doc[span.end] if span.end < len(doc) else None):
+        if tok is not None and tok.lower_ in rules().place_noun_rank:
+            return rules().place_noun_rank[tok.lower_]
+    return None
 
 
 def _container_after(doc: Doc, tokens, index: _MentionIndex) -> Mention | None:
@@ -282,10 +298,12 @@ def _container_after(doc: Doc, tokens, index: _MentionIndex) -> Mention | None:
     return None
 
 
-def _contains(outer: Mention, inner: Mention) -> bool:
+def _contains(outer: Mention, inner: Mention, inner_rank: int | None = None) -> bool:
     rank = rules().place_rank
+    inner_rank = rank.get(inner.kind, 0) if inner_rank is None else inner_rank
     return (coarse_of(outer.kind) == "Place" and outer.key != inner.key
-            and rank.get(outer.kind, 0) > rank.get(inner.kind, 0))
+            and (outer.key is None or outer.key != inner.key) and outer.span != inner.span
+            and rank.get(outer.kind, 0) > inner_rank)
 
 
 def _part_of(doc: Doc, doc_id: str, org: Mention, index: _MentionIndex) -> list[RelationRecord]:
