@@ -364,3 +364,21 @@ def test_place_of_participant_clause_and_city_of(nlp):
 def test_attack_on_forces_does_not_make_their_country_the_attacker(nlp):
     ev = one(nlp, "A drone attack on U.S. forces in Jordan killed three soldiers.", "Attack")
     assert "U.S." not in role(ev, "agent")
+
+
+def test_appositive_name_of_a_generic_partner(nlp):
+    ev = one(nlp, "The Pakistani foreign minister met his Indian counterpart, Subrahmanyam Jaishankar, on Monday.",
+             "Meeting")
+    assert "Subrahmanyam Jaishankar" in role(ev, "agent")
+
+
+@pytest.mark.parametrize("text", ["Spanish troops pulled out of Iraq in 2004.",
+                                  "The last Spanish soldiers left Iraq in May."])
+def test_place_left_by_withdrawing_forces(nlp, text):
+    ev = one(nlp, text, "Withdrawal")
+    assert role(ev, "place") == ["Iraq"] and "Iraq" not in role(ev, "patient")
+
+
+def test_organization_after_on_is_not_a_place(nlp):
+    ev = one(nlp, "The governor said on Facebook that the army had withdrawn.", "Statement")
+    assert role(ev, "place") == []

@@ -18,6 +18,8 @@ PARTICIPANT_ROLES = ("agent", "patient", "recipient", "speaker")
 # Entity labels that never fill a participant or a place.
 NON_REFERRING = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
 PRONOUN_LOOKBACK_SENTENCES = 2
+# After a weapon fired or launched, these name its target: "launched drones at Kyiv".
+TARGET_PREPS = ("at", "against", "into", "toward", "towards")
 
 
 def _is_dateline(tok: Token) -> bool:
@@ -104,6 +106,10 @@ class ArgumentFinder:
             if reporter is not None:  # "the army said it had struck": it = the army
                 return self._filler_spans(reporter, role)
             return []  # an unresolved pronoun names nothing a graph can use
+        named = [self.entity_of[a.i] for a in t.children if a.dep_ == "appos" and a.i in self.entity_of
+                 and self.entity_of[a.i].label_ in self.lex.words("actor_labels")]
+        if role in ACTOR_ROLES and named:  # "his German counterpart, Boris Pistorius"
+            return [(e.start_char, e.end_char) for e in named]
         if role in ACTOR_ROLES:
             # "a U.S. official" speaks for himself; "sources at the Pentagon" for the Pentagon
             mods = self._actor_modifiers(t, named_by_prep_only=role == "speaker")
@@ -133,8 +139,9 @@ class ArgumentFinder:
                 inner = [self.entity_of[c.i] for c in sorted(t.children, key=lambda c: -c.i)
                          if c.dep_ in ("compound", "poss", "nmod", "amod") and c.i in self.entity_of]
                 inner += [self.entity_of[p.i] for prep, p in self.preps(t) if prep == "of" and p.i in self.entity_of]
-                ent = next((e for e in inner if e.label_ in labels), None)
-            if ent is not None and (ent.start_char, ent.end_char) not in out:
+                ent = next((e for e in inner if e.label_ in labels), None) or next(
+                    (e for e in inner if e.label_ in ("NORP",) and e.end == t.i), None)
+            if ent is not None and ent.label_ in labels | {"NORP"} and (ent.start_char, ent.end_char) not in out:
                 out.append((ent.start_char, ent.end_char))
         return out
 
@@ -206,8 +213,18 @@ class ArgumentFinder:
 
     @staticmethod
     def preps(tok: Token) -> list[tuple[str, Token]]:
-        return [(c.lower_, p) for c in tok.children if c.dep_ in ("prep", "agent", "dative")
-                for p in c.children if p.dep_ == "pobj"]
+        """(preposition, object) pairs; 'out of X' and 'ahead of X' give ('of', X)."""
+        out = []
+        for c in tok.children:
+            if c.dep_ not in ("prep", "agent", "dative", "prt", "advmod"):
+                continue
+            objs = [p for p in c.children if p.dep_ == "pobj"]
+            if c.dep_ in ("prep", "agent", "dative"):
+                out += [(c.lower_, p) for p in objs]
+            if not objs:
+                out += [(g.lower_, p) for g in c.children if g.dep_ == "prep"
+                        for p in g.children if p.dep_ == "pobj"]
+        return out
 
     # --- roles --------------------------------------------------------------------------------
 
@@ -278,18 +295,19 @@ class ArgumentFinder:
                 if c.dep_ != "dobj":
                     continue
                 if m.entry.object_is_instrument:  # "launched 300 drones at Kyiv": the target is 'at'
-                    for t in self._conjuncts(c):
-                        self._add_preps(m, t, found, skip_place=True)
+                    found += [("patient", p) for t in [v] + self._conjuncts(c) for prep, p in self.preps(t)
+                              if prep in TARGET_PREPS and not any(p is q for _, q in found)]
                     continue
                 if c.lemma_.lower() in self.lex.words("transparent_nouns") and not any(
                         prep == "of" for prep, _ in self.preps(c)):
                     # "transfer control of X": the parser may hang 'of X' on the verb
                     c = next((p for prep, p in self.preps(v) if prep == "of"), c)
                 ent = self.entity_of.get(c.i)
-                if obj_role == "agent" and ent is not None and ent.label_ in self.lex.words("place_labels"):
-                    found.append(("place", c))  # "will visit Beijing": a place, not a partner
+                if obj_role in ("agent", "place_or_patient") and ent is not None \
+                        and ent.label_ in self.lex.words("place_labels"):
+                    found.append(("place", c))  # "will visit Beijing", "left Mali": a place
                 else:
-                    found.append((obj_role, c))
+                    found.append(("patient" if obj_role == "place_or_patient" else obj_role, c))
         self._add_preps(m, v, found)
 
     def _nominal(self, m: TriggerMatch, found: list) -> None:
@@ -350,8 +368,7 @@ class ArgumentFinder:
         heads = [t for r, t in found if r != "place"] + [a.token for a in absorbed]
         place_preps = self.lex.words("place_preps") | {
             prep for prep, role in self.lex.preps.get(m.type, {}).items() if role == "place"}
-        for tok in heads:
-            tok = self._see_through(tok)
+        for tok in [c for h in heads for c in self._conjuncts(self._see_through(h))]:
             # "a delegation led by X in Doha": the place hangs on the participant's own clause
             clauses = [tok] + [c for c in tok.children if c.dep_ in ("acl", "relcl")]
             spans += [s for t in clauses for prep, p in self.preps(t) if prep in place_preps
