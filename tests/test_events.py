@@ -382,3 +382,20 @@ def test_place_left_by_withdrawing_forces(nlp, text):
 def test_organization_after_on_is_not_a_place(nlp):
     ev = one(nlp, "The governor said on Facebook that the army had withdrawn.", "Statement")
     assert role(ev, "place") == []
+
+
+def test_nominal_event_named_by_its_place(nlp):
+    ev = one(nlp, "Diplomats pushed for a truce in Sudan before the rainy season.", "Agreement")
+    assert role(ev, "place") == ["Sudan"]
+    assert not [e for e in events(nlp, "Diplomats pushed for a truce before the rainy season.")
+                if e.type == "Agreement"]
+
+
+def test_responded_with_strikes(nlp):
+    ev = one(nlp, "Israel responded with strikes on Hezbollah positions.", "Attack")
+    assert role(ev, "agent") == ["Israel"]
+
+
+def test_its_forces_are_the_speakers(nlp):
+    ev = one(nlp, "The Pentagon said its aircraft bombed a depot near Sanaa.", "Attack")
+    assert role(ev, "agent") == ["Pentagon"]

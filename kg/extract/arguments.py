@@ -110,6 +110,8 @@ class ArgumentFinder:
                  and self.entity_of[a.i].label_ in self.lex.words("actor_labels")]
         if role in ACTOR_ROLES and named:  # "his German counterpart, Boris Pistorius"
             return [(e.start_char, e.end_char) for e in named]
+        if role in ACTOR_ROLES and (reporter := self._reporter(t)) is not None:
+            return self._filler_spans(reporter, role)
         if role in ACTOR_ROLES:
             # "a U.S. official" speaks for himself; "sources at the Pentagon" for the Pentagon
             mods = self._actor_modifiers(t, named_by_prep_only=role == "speaker")
@@ -194,8 +196,13 @@ class ArgumentFinder:
 
     def _reporter(self, pron: Token) -> Token | None:
         """'X said it/they ...': the subject of the reporting verb whose clause the pronoun opens."""
+        owner = next((c for c in pron.children if c.dep_ == "poss" and c.lower_ in ("its", "their", "our")), None)
+        if owner is not None:  # "the service said its drones struck": the drones are the service's
+            pron = owner.head
+        elif pron.lower_ not in ("it", "they", "we"):
+            return None
         clause = pron.head
-        if pron.lower_ not in ("it", "they", "we") or pron.dep_ not in ("nsubj", "nsubjpass"):
+        if pron.dep_ not in ("nsubj", "nsubjpass"):
             return None
         if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in self.lex.words("reporting_verbs"):
             return None
@@ -327,7 +334,10 @@ class ArgumentFinder:
                 found.append(("patient", p))  # "a reduction in the US military contingent"
         self._add_preps(m, n, found)
         gov = n.head
-        if n.dep_ in ("dobj", "nsubjpass") and gov.lemma_.lower() in self.lex.words("light_verbs"):
+        if n.dep_ == "pobj" and gov.lower_ == "with" and gov.head.lemma_.lower() in self.lex.words("light_verbs"):
+            n, gov = gov, gov.head  # "Washington responded with strikes": the verb's subject acts
+            found += [("agent", s) for s in [self.subject(gov)[0]] if s is not None]
+        elif n.dep_ in ("dobj", "nsubjpass") and gov.lemma_.lower() in self.lex.words("light_verbs"):
             subj, _ = self.subject(gov)  # "Israel launched airstrikes on Gaza"
             if subj is not None and n.dep_ == "dobj":
                 found.append(("agent", subj))

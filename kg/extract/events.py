@@ -13,7 +13,7 @@ import re
 from spacy.tokens import Doc, Token
 
 from kg.records import Argument, EventRecord, Span
-from kg.extract.arguments import PARTICIPANT_ROLES, ArgumentFinder
+from kg.extract.arguments import NON_REFERRING, PARTICIPANT_ROLES, ArgumentFinder
 from kg.extract.status import find_status
 from kg.extract.triggers import Lexicon, TriggerMatch, load_lexicon, match_triggers
 
@@ -118,9 +118,10 @@ def _confidence(m: TriggerMatch, args: list[Argument], lex: Lexicon) -> float:
 
 
 def _names_entity(args: list[Argument], finder: ArgumentFinder) -> bool:
-    ent_spans = {(e.start_char, e.end_char) for e in finder.doc.ents
-                 if e.label_ in finder.lex.words("actor_labels") | finder.lex.words("place_labels")}
-    return any(a.role in PARTICIPANT_ROLES and (a.start, a.end) in ent_spans for a in args)
+    """A nominal trigger is an event when it names a participant or a place by name ('a truce
+    in Gaza', 'the meeting of the Contact Group'), not when it is a bare common noun."""
+    ent_spans = {(e.start_char, e.end_char) for e in finder.doc.ents if e.label_ not in NON_REFERRING}
+    return any(a.role in PARTICIPANT_ROLES + ("place",) and (a.start, a.end) in ent_spans for a in args)
 
 
 def _trigger_span(doc: Doc, m: TriggerMatch) -> Span:
