@@ -123,3 +123,9 @@ def test_the_city_s_district_refers_back_and_the_district_noun_sets_its_level(re
     found = relate("Israeli strikes hit Beirut on Friday, officials said. "
                    "Rescuers searched the city's Dahiyeh district all night.")
     assert ("located_in", "Dahiyeh district", "Beirut", None, False) in found
+
+
+def test_one_of_the_factions_in_the_group_refers_back_to_the_last_armed_group(relate):
+    found = relate("The Syrian National Army attacked Manbij. The Sultan Murad Division, one of the largest "
+                   "factions in the group, led the assault.")
+    assert ("part_of", "Sultan Murad Division", "Syrian National Army", None, False) in found

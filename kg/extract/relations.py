@@ -38,6 +38,7 @@ class RelationRules:
     leader_roles: frozenset[str]
     place_noun_kinds: dict[str, str]
     place_noun_rank: dict[str, int]
+    group_nouns: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +51,8 @@ def rules() -> RelationRules:
             frozenset(data["located_preps"]), dict(data["place_rank"]),
             frozenset(data["part_nouns"]), frozenset(data["part_verbs"]),
             frozenset(data["place_nouns"]), dict(data["title_abbreviations"]),
-            frozenset(data["leader_roles"]), dict(data["place_noun_kinds"]), dict(data["place_noun_rank"]))
+            frozenset(data["leader_roles"]), dict(data["place_noun_kinds"]), dict(data["place_noun_rank"]),
+            frozenset(data["group_nouns"]))
     except (KeyError, TypeError) as err:
         raise ValueError(f"{path}: missing or malformed lexicon {err}") from err
 
@@ -114,6 +116,7 @@ def _record(doc_id: str, predicate: str, subj: Mention, obj: Mention | None, sen
 
 
 ACTOR_COARSE = ("Organization", "Place")
+ARMED_KINDS = {"ArmedGroup", "MilitaryOrganization", "MilitaryCommand", "Coalition"}
 POST_PREPS = ("for", "at", "of", "with", "in", "to", "on")
 
 
@@ -354,14 +357,28 @@ def _parts(doc: Doc, doc_id: str, index: _MentionIndex) -> list[RelationRecord]:
     for noun in doc:
         if noun.lemma_.lower() not in rules().part_nouns or noun.pos_ != "NOUN" or index.at(noun):
             continue
-        whole = next((org(o) for p in noun.rights if p.dep_ == "prep" and p.lower_ in ("of", "in", "within")
-                      for o in p.children if o.dep_ == "pobj" and org(o)), None)
+        objects = [o for p in noun.rights if p.dep_ == "prep" and p.lower_ in ("of", "in", "within")
+                   for o in p.children if o.dep_ == "pobj"]
+        whole = next((org(o) for o in objects if org(o)), None)
         whole = whole or next((org(c) for c in noun.lefts if c.dep_ == "poss" and org(c)), None)
-        if whole is None:
-            continue
         parts = [org(c) for c in noun.children if c.dep_ == "appos" and org(c)]
         if noun.dep_ == "appos":
             parts.append(org(noun.head))
+        # 'X, one of the factions in the group': the part is X; 'the group' is the last group named
+        one = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "of" else None
+        if one is not None and one.lower_ == "one" and one.dep_ == "appos":
+            parts.append(org(one.head))
+        if whole is None:
+            named = {(p.span, p.key) for p in parts if p is not None}
+            kinds = {p.kind for p in parts if p is not None} | {"Coalition"}
+            if kinds & ARMED_KINDS:
+                kinds |= ARMED_KINDS
+            whole = next((index.last_before(noun, lambda m: m.kind in kinds
+                                            and not any(m.span == a or (m.key and m.key == k) for a, k in named))
+                          for o in objects if o.lower_ in rules().group_nouns
+                          and any(c.lower_ == "the" for c in o.lefts)), None)
+        if whole is None:
+            continue
         verb = noun.head
         if noun.dep_ in ("attr", "dobj") and verb.lemma_ in rules().part_verbs:
             parts += [org(c) for c in verb.children if c.dep_ == "nsubj" and org(c)]
