@@ -1,14 +1,12 @@
-"""Relations between mentions of one sentence: posts people hold, places in places, parts, leaders.
+"""Relations stated around mentions: posts people hold, places in places, parts, leaders.
 
-A pure function over a parsed Doc and the entity mentions found in it. The patterns are the
-ones English news uses everywhere:
-- a title before a name, optionally after a country or organization: "Iraqi Prime Minister
-  Mustafa al-Kadhimi", "President Ahmed al-Sharaa", "Maj. Gen. John Brennan";
-- an apposition after a name: "Kenneth F. McKenzie Jr., CENTCOM commander", "..., a former al
-  Qaeda commander";
-- a place in a place: "Ain al-Asad airbase in western Anbar province", "Iraq's Kurdistan region";
-- an organization of a country: "Iraq's Counter Terrorism Service", "the Iraqi Parliament";
-- "X-led Y": Y is led by X.
+A pure function over a parsed Doc and its mentions; the lexicons live in kg/data/relations.yaml.
+The patterns are ones English news uses everywhere:
+- titles before a name, after an owner: "Iraqi Prime Minister X", "SDF spokesman Col. X";
+- a role phrase in apposition: "X, a spokesman for Qatar's Ministry of Y", "Egypt's intelligence chief, X";
+- a place in a place: "A in western B", "A, in C's B", "the Greek island of A", "the city's A district";
+- an organization of a country or of a group: "Iraq's Counter Terrorism Service", "X is part of Y",
+  "Y's Sahel affiliate, X"; "X-led Y" and "Y commander X": Y is led by X.
 """
 
 from __future__ import annotations
