@@ -63,10 +63,17 @@ def checks(runs: dict) -> dict:
     if b1 and f1:
         out["build_j1_over_floor_1000"] = round(b1["seconds"] / f1["seconds"], 2)
         out["build_j1_over_floor_1000_ok"] = out["build_j1_over_floor_1000"] <= 1.25
+        if b1.get("cpu_seconds") and f1.get("cpu_seconds"):  # robust to other load on the machine
+            out["build_j1_over_floor_1000_cpu"] = round(b1["cpu_seconds"] / f1["cpu_seconds"], 2)
     if b1 and b2:
         out["speedup_j2_1000"] = round(b1["seconds"] / b2["seconds"], 2)
         out["speedup_j2_1000_ok"] = out["speedup_j2_1000"] >= 1.6
     for jobs in (1, 2):
+        small, big = runs.get(f"build-100-j{jobs}"), runs.get(f"build-1000-j{jobs}")
+        if small and big and small.get("cpu_seconds"):
+            out[f"cpu_per_article_ratio_1000_vs_100_j{jobs}"] = round(
+                (big["cpu_seconds"] / big["articles"]) / (small["cpu_seconds"] / small["articles"]), 2)
+            out[f"memory_ratio_1000_vs_100_j{jobs}"] = round(big["peak_rss_mb"] / small["peak_rss_mb"], 2)
         small, big = runs.get(f"build-1000-j{jobs}"), runs.get(f"build-10000-j{jobs}")
         if small and big:
             out[f"time_per_article_ratio_10000_vs_1000_j{jobs}"] = round(

@@ -171,7 +171,7 @@ def pick_params(store) -> dict[str, str]:
 
     person = top("?x a kg:Person . ?x gaf:denotedBy ?m .")
     place = top("?e sem:hasPlace ?x .")
-    actor = top("?e kg:hasAgent ?x .")
+    actor = top("?e kg:hasAgent ?x . ?x a kg:Country .") or top("?e kg:hasAgent ?x .")
     speaker = top("?e a kg:Statement ; kg:hasSpeaker ?x .")
     role_holder = top("?ms org:member ?x .")
     return {"person": role_holder or person or "", "place": place or "", "actor": actor or "",
