@@ -399,3 +399,14 @@ def test_responded_with_strikes(nlp):
 def test_its_forces_are_the_speakers(nlp):
     ev = one(nlp, "The Pentagon said its aircraft bombed a depot near Sanaa.", "Attack")
     assert role(ev, "agent") == ["Pentagon"]
+
+
+def test_ahead_of_a_summit_is_planned(nlp):
+    found = [e for e in events(nlp, "Ministers met in Brussels ahead of a summit in Madrid.") if e.type == "Meeting"]
+    assert [(e.trigger, e.status) for e in found] == [("met", HAPPENED), ("summit", PLANNED)]
+
+
+def test_where_clause_gives_the_place(nlp):
+    ev = one(nlp, "In Guinea, where Col. Mamady Doumbouya seized power in 2021, protests continue.",
+             "SeizureOfPower")
+    assert role(ev, "place") == ["Guinea"]

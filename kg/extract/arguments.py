@@ -386,6 +386,11 @@ class ArgumentFinder:
         if spans:
             return spans
         frames = governing_frames(m.token)
+        where = frames[-1].token
+        if where.dep_ == "relcl" and any(c.dep_ == "advmod" and c.lower_ == "where" for c in where.children):
+            spans = self.place_spans(where.head)  # "In Burkina Faso, where X seized power"
+            if spans:
+                return spans
         if frames[-1].token.dep_ == "advcl":  # "Once the drawdown is completed, troops will remain in Iraq"
             frames += governing_frames(frames[-1].token.head)
         for f in frames[1:]:

@@ -161,6 +161,8 @@ def find_status(trigger: Token, is_verbal: bool, is_statement: bool, lex: Lexico
         if lemma in cues.get("planned_nouns", frozenset()) and (
                 to_infinitive or via in ("pcomp:to", "pobj:to", "pobj:for", "pobj:of")):
             planned_by_governor = True
+        if via == "pobj:of" and t.lower_ in cues.get("planned_of_heads", frozenset()):
+            planned_by_governor = True  # "ahead of a summit": still to come
         if lemma in cues.get("ongoing_governors", frozenset()) and via == "xcomp":
             ongoing = True
         if via.startswith("nsubj") and any(c.lemma_.lower() in cues.get("ongoing_words", frozenset())
