@@ -410,3 +410,8 @@ def test_where_clause_gives_the_place(nlp):
     ev = one(nlp, "In Guinea, where Col. Mamady Doumbouya seized power in 2021, protests continue.",
              "SeizureOfPower")
     assert role(ev, "place") == ["Guinea"]
+
+
+def test_replaced_forces_hand_over(nlp):
+    ev = one(nlp, "The French soldiers were replaced by Chadian troops in 2021.", "Handover")
+    assert role(ev, "recipient") and role(ev, "patient") == []

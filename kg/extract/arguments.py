@@ -316,6 +316,8 @@ class ArgumentFinder:
                 else:
                     found.append(("patient" if obj_role == "place_or_patient" else obj_role, c))
         self._add_preps(m, v, found)
+        if m.entry.inverse:  # "Y replaced X" / "X was replaced by Y": X hands over to Y
+            found[:] = [({"agent": "recipient", "patient": "agent"}.get(r, r), t) for r, t in found]
 
     def _nominal(self, m: TriggerMatch, found: list) -> None:
         n = m.token

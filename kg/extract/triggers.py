@@ -18,7 +18,7 @@ LEXICON_FILE = "kg/data/triggers.yaml"
 FORMAT = "newskg-triggers/1"
 VERB_KEYS = {"lemma", "particle", "particle_optional", "objects", "objects_if_present", "object_labels",
              "objects_not", "requires_child", "skip_if_complement_event", "subject_prep", "subjects",
-             "subject_labels", "object_is_instrument"}
+             "subject_labels", "object_is_instrument", "inverse"}
 NOUN_KEYS = {"lemma", "objects", "compounds", "needs_participant", "of_role", "requires_of"}
 OBJECT_DEPS = ("dobj", "nsubjpass")
 
@@ -46,6 +46,7 @@ class Entry:
     subjects: frozenset[str] = frozenset()
     subject_labels: frozenset[str] = frozenset()
     object_is_instrument: bool = False
+    inverse: bool = False
     compounds: frozenset[str] = frozenset()
     needs_participant: bool = False
     of_role: str = "patient"
@@ -130,6 +131,7 @@ def _entry(etype: str, kind: str, raw, sets) -> Entry:
         subjects=_words(raw.get("subjects"), where, sets),
         subject_labels=frozenset(raw.get("subject_labels") or ()),
         object_is_instrument=bool(raw.get("object_is_instrument")),
+        inverse=bool(raw.get("inverse")),
         compounds=_words(raw.get("compounds"), where, sets),
         needs_participant=bool(raw.get("needs_participant")),
         of_role=str(raw.get("of_role", "patient")), requires_of=bool(raw.get("requires_of")),
