@@ -100,7 +100,8 @@ def line_breaks(doc: Doc) -> Doc:
 @Language.component("newskg_entities")
 def merge_entities(doc: Doc) -> Doc:
     """NER's entities and the rule layer's names as one set of doc.ents (see the module docstring)."""
-    rules = sorted(doc.spans[RULE_SPANS], key=lambda s: (-(s.end - s.start), s.start))
+    # longest first; of equal spans, a known name (with its gazetteer key) before a structural one
+    rules = sorted(doc.spans[RULE_SPANS], key=lambda s: (-(s.end - s.start), s.start, not s.id_))
     ents = list(doc.ents)
     taken: list[Span] = []
     for rule in rules:

@@ -6,7 +6,6 @@ per process (Gazetteer.load() caches the result).
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import replace
 
@@ -246,31 +245,30 @@ def build() -> Gazetteer:
 
 
 def ruler_patterns(gaz: Gazetteer, nlp=None) -> list[dict]:
-    if nlp is None:
-        import spacy
-
-        nlp = spacy.blank("en")
+    """Phrase patterns (plain strings, matched token by token on ORTH) for every hand-typed name and
+    country name: as written, in capitals (headlines, datelines), with a hyphen or a space ('al-Qaeda',
+    'al Qaeda'), with a capital first letter ('Al-Qaeda'), and 'the'/'The'/'THE' before a name that
+    starts with it. Strings, not token patterns: spaCy's PhraseMatcher finds thousands of them in
+    linear time, where the token Matcher tried every pattern at every token."""
+    del nlp  # kept for callers that passed a tokenizer; phrase patterns are tokenized by spaCy itself
     out, seen = [], set()
     for entry, name in gaz.ruler_names():
-        acronym = is_acronym(normalize(name))
-        pattern = []
-        for i, tok in enumerate(t.text for t in nlp.tokenizer(name)):
-            if tok == "-":
-                pattern.append({"ORTH": "-", "OP": "?"})
-            elif i == 0 and tok.lower() == "the":
-                pattern.append({"LOWER": "the"})
-            else:
-                forms = {tok}
-                if not acronym and len(tok) > 1:
-                    forms.add(tok.upper())
-                if i == 0 and tok[:1].islower():
-                    forms.add(tok[:1].upper() + tok[1:])
-                pattern.append({"ORTH": tok} if len(forms) == 1 else {"ORTH": {"IN": sorted(forms)}})
-        if not any(p.get("OP") != "?" and "LOWER" not in p for p in pattern):
-            continue
-        item = {"label": entry.kind, "pattern": pattern, "id": entry.key}
-        ident = json.dumps(item, sort_keys=True)
-        if ident not in seen:
-            seen.add(ident)
-            out.append(item)
+        for variant in sorted(_variants(name)):
+            if (entry.key, variant) not in seen and variant.strip().lower() not in ("the", ""):
+                seen.add((entry.key, variant))
+                out.append({"label": entry.kind, "pattern": variant, "id": entry.key})
     return out
+
+
+def _variants(name: str) -> set[str]:
+    acronym = is_acronym(normalize(name))
+    forms = {name}
+    if "-" in name:
+        forms.add(name.replace("-", " "))
+    if name[:1].islower():
+        forms |= {f[:1].upper() + f[1:] for f in forms}
+    if not acronym:
+        forms |= {f.upper() for f in forms}
+    if name.lower().startswith("the "):
+        forms |= {"The " + f[4:] for f in forms} | {"THE " + f[4:].upper() for f in forms}
+    return forms

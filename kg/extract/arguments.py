@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
+from kg.extract.doctext import text_of
 from kg.records import Argument
 from kg.extract.status import governing_frames
 from kg.extract.triggers import Lexicon, TriggerMatch
@@ -248,8 +249,8 @@ class ArgumentFinder:
         spans = self._resolve(found)
         self._derive_agent(found, spans)
         places = self._places(m, found, absorbed)
-        args = [Argument(r, s, e, self.doc.text[s:e]) for r, (s, e) in spans]
-        args += [Argument("place", s, e, self.doc.text[s:e]) for s, e in places
+        args = [Argument(r, s, e, text_of(self.doc)[s:e]) for r, (s, e) in spans]
+        args += [Argument("place", s, e, text_of(self.doc)[s:e]) for s, e in places
                  if not any(a.start == s and a.end == e for a in args)]
         return args
 

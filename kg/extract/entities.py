@@ -17,6 +17,7 @@ from importlib import resources
 import yaml
 from spacy.tokens import Doc, Span as SpacySpan
 
+from kg.extract.doctext import text_of
 from kg.extract.entity_context import dateline, places_named_like_people, with_owner
 from kg.gazetteer import Gazetteer
 from kg.ontology import kinds_table
@@ -245,7 +246,7 @@ def _with_short_names(doc: Doc, doc_id: str, found: list[Mention], skipped: tupl
         out.append(m)
     taken = [(m.start, m.end) for m in out]
     pattern = re.compile(r"\b(" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")\b")
-    for match in pattern.finditer(doc.text):
+    for match in pattern.finditer(text_of(doc)):
         s, e = match.span()
         if any(a < e and s < b for a, b in taken) or any(a < e and s < b for a, b in skipped):
             continue
@@ -262,7 +263,7 @@ def _with_acronyms(doc: Doc, doc_id: str, found: list[Mention]) -> tuple[list[Me
     by_start = {m.start: m for m in found}
     aliases, added = [], []
     for m in found:
-        rest = doc.text[m.end:m.end + 12]
+        rest = text_of(doc)[m.end:m.end + 12]
         match = re.match(r"^\s*\(([A-Za-z0-9&]{2,8})\)", rest)
         if not match or not ACRONYM.match(match.group(1)) or not is_acronym_of(match.group(1), m.name):
             continue

@@ -15,6 +15,7 @@ import re
 
 from spacy.tokens import Doc
 
+from kg.extract.doctext import text_of
 from kg.gazetteer import Gazetteer
 from kg.records import Mention, Span
 
@@ -30,9 +31,9 @@ def dateline(doc: Doc, doc_id: str, gaz: Gazetteer, found: list[Mention],
              skipped: tuple[Span, ...]) -> list[Mention]:
     """The dateline city of the first body paragraph, when NER missed it."""
     start = next((e for s, e in sorted(skipped) if s == 0), 0)
-    while start < len(doc.text) and doc.text[start] in "\n ":
+    while start < len(text_of(doc)) and text_of(doc)[start] in "\n ":
         start = next((e for s, e in sorted(skipped) if s == start), start + 1)
-    match = DATELINE.match(doc.text[start:start + 60])
+    match = DATELINE.match(text_of(doc)[start:start + 60])
     if not match or any(m.start <= start < m.end for m in found):
         return []
     name = match.group(1).strip()
@@ -76,7 +77,7 @@ def with_owner(doc: Doc, found: list[Mention]) -> list[Mention]:
     out = []
     for m in found:
         if m.key is None and m.kind != "Person" and is_generic(m.name):
-            before = doc.text[max(0, m.start - 40):m.start]
+            before = text_of(doc)[max(0, m.start - 40):m.start]
             possessive = re.search(r"(['’]s?)\s+$", before)
             owner = by_end.get(m.start - len(possessive.group(0))) if possessive else None
             if owner is not None and owner.kind in ("Country", "City", "AdministrativeRegion", "Region"):

@@ -12,6 +12,7 @@ import re
 
 from spacy.tokens import Doc, Token
 
+from kg.extract.doctext import text_of
 from kg.records import Argument, EventRecord, Span
 from kg.extract.arguments import NON_REFERRING, PARTICIPANT_ROLES, ArgumentFinder
 from kg.extract.status import find_status
@@ -150,11 +151,11 @@ def find_events(doc: Doc, doc_id: str, skipped: tuple[Span, ...] = ()) -> list[E
             continue
         start, end = _trigger_span(doc, m)
         sent = m.token.sent
-        sentence = _clip_sentence(sent.start_char, sent.end_char, skipped, doc.text)
+        sentence = _clip_sentence(sent.start_char, sent.end_char, skipped, text_of(doc))
         is_statement = m.type == "Statement"
         records.append(EventRecord(
             doc_id=doc_id, type=m.type, trigger_start=start, trigger_end=end,
-            trigger=doc.text[start:end], sentence=sentence, arguments=tuple(args),
+            trigger=text_of(doc)[start:end], sentence=sentence, arguments=tuple(args),
             status=find_status(m.token, m.is_verbal, is_statement, lex, m.type),
             quote=_quote(sent.text, sent.start_char, (start, end)) if is_statement else None,
             confidence=_confidence(m, args, lex),

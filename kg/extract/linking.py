@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Token
 
 import re
 
+from kg.extract.doctext import text_of
 from kg.extract.quantities import is_measure
 from kg.ontology import coarse_of
 from kg.records import EventRecord, Mention, Quantity, TimeValue
@@ -79,9 +80,9 @@ def is_dateline(doc: Doc, time: TimeValue) -> bool:
     """'KYIV, June 11 - ...': the date of the dispatch, not of what the sentence tells."""
     if time.start is None:
         return False
-    line_start = doc.text.rfind("\n", 0, time.start) + 1
-    return bool(_DATELINE_BEFORE.search(doc.text[line_start:time.start])
-                and _DATELINE_AFTER.match(doc.text[time.end:time.end + 12]))
+    line_start = text_of(doc).rfind("\n", 0, time.start) + 1
+    return bool(_DATELINE_BEFORE.search(text_of(doc)[line_start:time.start])
+                and _DATELINE_AFTER.match(text_of(doc)[time.end:time.end + 12]))
 
 
 def _own_times(doc: Doc, events: list[EventRecord], times: list[TimeValue]) -> dict[int, list]:

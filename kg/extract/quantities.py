@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 import yaml
 from spacy.tokens import Doc, Span
 
+from kg.extract.doctext import lower_tokens, text_of
 from kg.records import Quantity
 
 LEXICON_FILE = "quantities.yaml"
@@ -143,11 +144,24 @@ def _sentence_quantities(doc: Doc, sent: Span, lex: dict) -> list[Quantity]:
 
 
 def _text(doc: Doc, start: int, end: int) -> str:
-    return " ".join(doc[start:end].text.lower().split())
+    return " ".join("".join(lower_tokens(doc)[start:end]).split())
+
+
+def _first_words(table) -> frozenset[str]:
+    key = id(table)
+    if key not in _FIRST_WORDS:
+        _FIRST_WORDS[key] = (table, frozenset(p.split()[0] for p in table if p))
+    return _FIRST_WORDS[key][1]
+
+
+_FIRST_WORDS: dict[int, tuple[object, frozenset[str]]] = {}  # the table is kept so its id stays its own
 
 
 def _phrase_at(doc: Doc, start: int, limit: int, table) -> int:
     """Length in tokens of the longest phrase of `table` starting at token `start` (0 if none)."""
+    token = lower_tokens(doc)[start]
+    if token != token.rstrip() and token.strip() not in _first_words(table):
+        return 0  # a whole word that starts no phrase of the table
     for n in range(LONGEST_PHRASE, 0, -1):
         if start + n <= limit and _text(doc, start, start + n) in table:
             return n
@@ -316,7 +330,7 @@ def _quantity_at(doc: Doc, i: int, sent: Span, lex: dict, last: tuple[str, int] 
         unit_text = doc[unit[0]:unit[1]].text
         fields, stop = _change_after(doc, max(end, unit[1]), limit, lex, fields)
     start_char, end_char = doc[start].idx, doc[stop - 1].idx + len(doc[stop - 1].text)
-    return Quantity(start=start_char, end=end_char, text=doc.text[start_char:end_char],
+    return Quantity(start=start_char, end=end_char, text=text_of(doc)[start_char:end_char],
                     unit=unit_text, **{"value": None, **fields}), stop
 
 
@@ -380,5 +394,5 @@ def _measure_at(doc: Doc, i: int, limit: int, lex: dict) -> tuple[Quantity, int]
         stop += m
     qualifier = _Qualifier(i, _text(doc, i, i + n), lex["pre"][_text(doc, i, i + n)]) if n else None
     start_char, end_char = doc[i].idx, doc[stop - 1].idx + len(doc[stop - 1].text)
-    return Quantity(start=start_char, end=end_char, text=doc.text[start_char:end_char], unit=code,
+    return Quantity(start=start_char, end=end_char, text=text_of(doc)[start_char:end_char], unit=code,
                     **{"value": None, **_point(number, qualifier)}), stop
