@@ -1,4 +1,4 @@
-"""Held-out evaluation: five wire-style articles nobody tuned newskg on, scored against their gold.
+"""Held-out evaluation: five wire-style articles written apart from the example corpus, and their gold.
 
 The floors below are what the system measured when the set was written, minus about five points,
 so a regression anywhere in the pipeline fails here while small wobbles do not. Raise a floor when
@@ -22,20 +22,22 @@ HELDOUT = Path(__file__).parent / "heldout"
 ARTICLES = HELDOUT / "articles.jsonl"
 GOLD = HELDOUT / "gold.yaml"
 
-# (area, measure) -> floor on the rate; measured when written: see /work/notes/heldout-report.md
+# (area, measure) -> floor on the rate. First measured when the set was written (the first value in
+# each comment, tests/heldout/error-analysis.md), then after the fixes its error analysis led to (the
+# second): since then the set has informed rules, so it is a regression guard, no longer unseen text.
 FLOORS = {
-    ("entities", "recall"): 0.79,         # measured 0.842 (117/139)
-    ("entities", "precision"): 0.86,      # measured 0.914 (128/140)
-    ("entities", "unification"): 0.91,    # measured 0.966 (56/58)
-    ("relations", "stated"): 0.37,        # measured 0.426 (26/61)
-    ("events", "recall"): 0.58,           # measured 0.635 (47/74)
-    ("events", "attachment"): 0.27,       # measured 0.321 (59/184)
-    ("events", "participants"): 0.33,     # measured 0.386 (39/101)
-    ("events", "places"): 0.05,           # measured 0.100 (5/50)
-    ("events", "times"): 0.37,            # measured 0.424 (14/33)
-    ("events", "absolute_dates"): 0.40,   # measured 0.455 (5/11)
-    ("events", "status"): 0.88,           # measured 0.936 (44/47)
-    ("quantities", "found"): 0.49,        # measured 0.548 (23/42)
+    ("entities", "recall"): 0.85,         # measured 0.842 (117/139) -> 0.899 (125/139)
+    ("entities", "precision"): 0.92,      # measured 0.914 (128/140) -> 0.971 (133/137)
+    ("entities", "unification"): 0.91,    # measured 0.966 (56/58) -> 0.967 (58/60)
+    ("relations", "stated"): 0.72,        # measured 0.426 (26/61) -> 0.770 (47/61)
+    ("events", "recall"): 0.92,           # measured 0.635 (47/74) -> 0.973 (72/74)
+    ("events", "attachment"): 0.60,       # measured 0.321 (59/184) -> 0.658 (121/184)
+    ("events", "participants"): 0.61,     # measured 0.386 (39/101) -> 0.663 (67/101)
+    ("events", "places"): 0.49,           # measured 0.100 (5/50) -> 0.540 (27/50)
+    ("events", "times"): 0.76,            # measured 0.424 (14/33) -> 0.818 (27/33)
+    ("events", "absolute_dates"): 0.81,   # measured 0.455 (5/11) -> 0.909 (10/11)
+    ("events", "status"): 0.89,           # measured 0.936 (44/47) -> 0.944 (68/72)
+    ("quantities", "found"): 0.83,        # measured 0.548 (23/42) -> 0.881 (37/42)
 }
 
 
