@@ -56,9 +56,9 @@ from rdflib.term import Node
 from kg.eval_events import (EVENT_TYPES, REPORTED_EVENT, EventScores, GraphView, K, Ratio, event_class,
                             normalize_name, quantity_numbers, score_events)
 from kg.gold import Gold, GoldError, GoldRelation, load_gold
+from kg.vocab import NIF, SCHEMA
 
 __all__ = ["EvalReport", "Gold", "GoldError", "evaluate", "load_gold"]
-from kg.vocab import NIF, SCHEMA
 
 _NOT_ENTITIES = {ORG.Membership, ORG.Role, RDF.Statement, SCHEMA.QuantitativeValue, SCHEMA.NewsArticle,
                  NIF.Context, NIF.Phrase, NIF.Sentence, NIF.String, OWL.Class, RDFS.Class}
