@@ -81,17 +81,19 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, *, model: str | Non
 
     jobs = jobs or default_jobs()
     fresh: list[str] = []
-    staged = RecordFile(out / ".staging")
-    staged.write(_counting(extract(documents(), model=model, jobs=jobs, on_article=on_article), fresh))
-    timings["parse_extract"] = time.perf_counter() - t0
-    if not fresh and not unchanged:
-        _discard(staged)
-        raise NothingToBuild(errors)
-    # the build's records: the fresh ones, then the old ones they do not replace
-    old = records.read(ArticleRecords, skip=set(fresh)) if into else iter(())
-    records.write(_chain(staged.read(ArticleRecords), old))
-    _discard(staged)
-    return _finish(out, records, fresh, errors, timings, t0, model, jobs, explorer)
+    resolver = Resolver(Gazetteer.load(), previous=records.read_keys())
+
+    def articles() -> Iterator[ArticleRecords]:
+        """The build's records: the fresh ones, then the old ones they do not replace."""
+        yield from _counting(extract(documents(), model=model, jobs=jobs, on_article=on_article), fresh)
+        timings["parse_extract"] = time.perf_counter() - t0
+        if not fresh and not unchanged:  # raised inside the write: the old records stay
+            raise NothingToBuild(errors)
+        if into:
+            yield from records.read(ArticleRecords, skip=set(fresh))
+
+    offsets = records.write(_fed(articles(), resolver))
+    return _finish(out, records, offsets, resolver, fresh, errors, timings, t0, model, jobs, explorer)
 
 
 def remove(build_dir: str | Path, doc_ids: Iterable[str], *, explorer: bool = True) -> BuildResult:
@@ -102,19 +104,23 @@ def remove(build_dir: str | Path, doc_ids: Iterable[str], *, explorer: bool = Tr
     if missing:
         raise KeyError(f"not in {build_dir}: {', '.join(sorted(missing))}")
     t0 = time.perf_counter()
-    records.write(records.read(ArticleRecords, skip=ids))
-    return _finish(out, records, [], [], {}, t0, None, 1, explorer)
-
-
-def _finish(out: Path, records: RecordFile, fresh: list[str], errors: list[InputError], timings: dict,
-            t0: float, model, jobs: int, explorer: bool) -> BuildResult:
-    """Resolve every stored article, map it to RDF, write the store, files, explorer and report."""
-    t = time.perf_counter()
     resolver = Resolver(Gazetteer.load(), previous=records.read_keys())
-    n_articles = 0
-    for a in records.read(ArticleRecords):
+    offsets = records.write(_fed(records.read(ArticleRecords, skip=ids), resolver))
+    return _finish(out, records, offsets, resolver, [], [], {}, t0, None, 1, explorer)
+
+
+def _fed(articles: Iterable[ArticleRecords], resolver: Resolver) -> Iterator[ArticleRecords]:
+    """Pass articles on, showing each to the resolver first: resolution needs no second read."""
+    for a in articles:
         resolver.add_article(a.mentions, a.aliases)
-        n_articles += 1
+        yield a
+
+
+def _finish(out: Path, records: RecordFile, offsets: dict[str, int], resolver: Resolver, fresh: list[str],
+            errors: list[InputError], timings: dict, t0: float, model, jobs: int, explorer: bool
+            ) -> BuildResult:
+    """Resolve, map every stored article to RDF (sorted by id), write the store, files and report."""
+    t = time.perf_counter()
     resolution = resolver.resolve()
     timings["resolve"] = time.perf_counter() - t
 
@@ -122,21 +128,21 @@ def _finish(out: Path, records: RecordFile, fresh: list[str], errors: list[Input
     where = locator(resolution)
     summaries, signatures = [], []
     with GraphWriter(out) as writer:
-        writer.add(entity_quads(resolution.entities))
-        for a in records.read(ArticleRecords):
+        for a in records.read_at(ArticleRecords, (offsets[i] for i in sorted(offsets))):
             where.set_article(a.doc.id, [(m.start, m.end, resolution.key_of(m)) for m in a.mentions])
             graph = article_quads(a.doc, a.mentions, resolution.key_of)
             signatures += add_events(graph, a.events, where)
             add_relations(graph, a.relations, where)
             add_quantity_facts(graph, a.quantities, where)
-            writer.add(graph.quads)
+            writer.add_graph(graph.quads)
             summaries.append(_summary(a))
-        writer.add(link_same_events(signatures, where.labels))
+        # the merged graph: what is known of each entity across articles, and events they share
+        writer.add_graph([*entity_quads(resolution.entities), *link_same_events(signatures, where.labels)])
     records.write_keys(resolution.node_keys)
     timings["map_and_write"] = time.perf_counter() - t
     counts = dict(writer.counts)
 
-    if explorer and n_articles <= EXPLORER_MAX_ARTICLES:
+    if explorer and len(summaries) <= EXPLORER_MAX_ARTICLES:
         t = time.perf_counter()
         from kg.explorer import write_explorer
 
@@ -170,17 +176,6 @@ def _counting(articles: Iterator[ArticleRecords], ids: list[str]) -> Iterator[Ar
         yield a
 
 
-def _chain(*iterators):
-    for it in iterators:
-        yield from it
-
-
-def _discard(staged: RecordFile) -> None:
-    import shutil
-
-    shutil.rmtree(staged.dir.parent, ignore_errors=True)
-
-
 def _summary(a: ArticleRecords) -> dict:
     return {"id": a.doc.id, "source": a.doc.source, "sha256": a.doc.content_hash,
             "characters": len(a.doc.text), "words": len(a.doc.text.split()),
@@ -196,7 +191,8 @@ def _counts(resolution: Resolution, summaries: list[dict]) -> dict:
 
 
 def _report(summaries, fresh, errors, counts, timings, resolution, model, jobs) -> dict:
-    parsed_words = sum(s["words"] for s in summaries if s["id"] in set(fresh))
+    parsed = set(fresh)
+    parsed_words = sum(s["words"] for s in summaries if s["id"] in parsed)
     parse = timings.get("parse_extract")
     return {
         "newskg": __version__,

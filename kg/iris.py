@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import quote
 
 from rdflib import URIRef
@@ -24,6 +25,7 @@ def slug(text: str) -> str:
     return s or "x" + quote(text, safe="").replace("%", "").lower()[:40]
 
 
+@lru_cache(maxsize=65536)  # the same ids and keys recur in every triple that names them
 def _part(text: str) -> str:
     return quote(text, safe="-._~")
 
@@ -44,7 +46,12 @@ def doc_graph(doc_id: str) -> URIRef:
 
 def span(doc_id: str, start: int, end: int) -> URIRef:
     """A character span of an article, as an RFC 5147 fragment (NIF 2.0 offset IRIs)."""
-    return URIRef(f"{document(doc_id)}#char={start},{end}")
+    return URIRef(span_iri(doc_id, start, end))
+
+
+def span_iri(doc_id: str, start: int, end: int) -> str:
+    """`span` as a plain string: RDF mapping mints one per mention, sentence and trigger."""
+    return f"{BASE}doc/{_part(doc_id)}#char={start},{end}"
 
 
 def source(path_or_url: str) -> URIRef:
@@ -75,6 +82,18 @@ def quantity(doc_id: str, start: int, end: int) -> URIRef:
 def unnamed_source(doc_id: str, start: int, end: int) -> URIRef:
     """'a senior defense official': a speaker with no name, one per phrase."""
     return URIRef(BASE + "id/source/" + _local(doc_id, start, end))
+
+
+# An article's own nodes: its text and spans, its statements, and what `_local` names by a span
+# (entity keys are 'kind/slug', so a named event such as 'event/operation-x' does not match).
+_ARTICLE_SCOPED = re.compile(re.escape(BASE) + r"(doc/|id/(statement|same-event)/|"
+                             r"id/(event|quantity|source)/[^/]+/\d+-\d+(/|$))")
+
+
+def is_article_scoped(iri: str) -> bool:
+    """Minted from one article's id (its text, spans, events...): only that article states triples
+    about it. Entities, roles and memberships, by contrast, are shared by every article."""
+    return _ARTICLE_SCOPED.match(iri) is not None
 
 
 def _flat(key: str) -> str:

@@ -9,6 +9,7 @@ builds go straight into the store without a detour through rdflib objects.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 
@@ -25,6 +26,12 @@ def term(iri: str) -> NamedNode:
     return NamedNode(str(iri))
 
 
+@lru_cache(maxsize=100_000)
+def entity_node(key: str) -> NamedNode:
+    """The node of an entity key (cached: an entity is named in many triples)."""
+    return NamedNode(str(iris.entity(key)))
+
+
 def text(value: str) -> Literal:
     return Literal(value)
 
@@ -32,16 +39,42 @@ def text(value: str) -> Literal:
 def integer(value: int) -> Literal:
     # xsd:integer, not NIF's xsd:nonNegativeInteger: Oxigraph stores the latter as the former, and
     # files, store and pushed copies must agree. SHACL checks the values are not negative.
-    return Literal(str(value), datatype=term(XSD.integer))
+    return Literal(str(value), datatype=_INTEGER)
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE_TIME = re.compile(r"(\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d)(\.\d+)?(Z|[+-]\d{2}:\d{2})?")
 
 
 def date_literal(value: str) -> Literal:
-    """An ISO 8601 date or date-time as xsd:date / xsd:dateTime (else a plain string)."""
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    """An ISO 8601 date or date-time as xsd:date / xsd:dateTime (else a plain string).
+
+    Typed values are written in canonical form ('.500' -> '.5', '+00:00' -> 'Z'), the form the
+    store keeps: graph files and store then hold the very same literal.
+    """
+    if _DATE.fullmatch(value):
         return Literal(value, datatype=term(XSD.date))
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})?", value):
-        return Literal(value, datatype=term(XSD.dateTime))
+    if m := _DATE_TIME.fullmatch(value):
+        fraction = (m[2] or "").rstrip("0").rstrip(".")
+        zone = "Z" if m[3] in ("+00:00", "-00:00") else (m[3] or "")
+        return Literal(m[1] + fraction + zone, datatype=term(XSD.dateTime))
     return Literal(value)
+
+
+def decimal(value: float, places: int | None = None) -> Literal:
+    """An xsd:decimal in canonical form ('0.80' -> '0.8', '2.0' -> '2'), as the store keeps it."""
+    digits = f"{value:.{places}f}" if places is not None else format(Decimal(repr(float(value))), "f")
+    if "." in digits:
+        digits = digits.rstrip("0").rstrip(".")
+    return Literal("0" if digits in ("", "-0") else digits, datatype=term(XSD.decimal))
+
+
+# Terms of every span node, looked up once (a build mints hundreds of thousands of spans).
+_INTEGER = term(XSD.integer)
+_TYPE, _OFFSET_STRING = term(RDF.type), term(NIF.OffsetBasedString)
+_BEGIN, _END, _ANCHOR = term(NIF.beginIndex), term(NIF.endIndex), term(NIF.anchorOf)
+_CONTEXT, _SENTENCE, _EXTRACTED_BY = term(NIF.referenceContext), term(NIF.sentence), term(KG.extractedBy)
+_DENOTED_BY = term(GAF.denotedBy)
 
 
 class ArticleGraph:
@@ -78,25 +111,26 @@ class ArticleGraph:
     def span(self, start: int, end: int, kind=NIF.Phrase, sentence: Span | None = None,
              rule: str | None = None) -> NamedNode:
         """The node of a character span (a mention, trigger or sentence), with its NIF description."""
-        node = NamedNode(str(iris.span(self.doc.id, start, end)))
+        node = NamedNode(iris.span_iri(self.doc.id, start, end))
         if (start, end) in self._spans:
             return node
         self._spans.add((start, end))
-        self.add(node, RDF.type, term(kind))
-        self.add(node, RDF.type, term(NIF.OffsetBasedString))
-        self.add(node, NIF.beginIndex, integer(start))
-        self.add(node, NIF.endIndex, integer(end))
-        self.add(node, NIF.anchorOf, text(self.doc.text[start:end]))
-        self.add(node, NIF.referenceContext, self.context)
+        add, quads, graph = Quad, self.quads, self.graph
+        quads.append(add(node, _TYPE, term(kind), graph))
+        quads.append(add(node, _TYPE, _OFFSET_STRING, graph))
+        quads.append(add(node, _BEGIN, integer(start), graph))
+        quads.append(add(node, _END, integer(end), graph))
+        quads.append(add(node, _ANCHOR, Literal(self.doc.text[start:end]), graph))
+        quads.append(add(node, _CONTEXT, self.context, graph))
         if sentence is not None:
-            self.add(node, NIF.sentence, self.span(*sentence, kind=NIF.Sentence))
+            quads.append(add(node, _SENTENCE, self.span(*sentence, kind=NIF.Sentence), graph))
         if rule:
-            self.add(node, KG.extractedBy, text(rule))
+            quads.append(add(node, _EXTRACTED_BY, Literal(rule), graph))
         return node
 
     def mention(self, m: Mention, entity_key: str) -> None:
         node = self.span(m.start, m.end, sentence=m.sentence, rule=m.rule)
-        self.add(NamedNode(str(iris.entity(entity_key))), GAF.denotedBy, node)
+        self.quads.append(Quad(entity_node(entity_key), _DENOTED_BY, node, self.graph))
 
 
 def article_quads(doc: Document, mentions: Iterable[Mention], key_of: Callable[[Mention], str | None]
@@ -118,7 +152,7 @@ def entity_quads(entities: Iterable[Entity]) -> Iterator[Quad]:
     entities = list(entities)
     keys = {e.key for e in entities}
     for e in entities:
-        node = NamedNode(str(iris.entity(e.key)))
+        node = entity_node(e.key)
         yield Quad(node, term(RDF.type), term(KG[e.kind]), graph)
         yield Quad(node, term(RDFS.label), text(e.label), graph)
         for alt in e.alt_labels:
@@ -126,7 +160,7 @@ def entity_quads(entities: Iterable[Entity]) -> Iterator[Quad]:
         for iri in e.same_as:
             yield Quad(node, term(OWL.sameAs), NamedNode(iri), graph)
         if e.country in keys:
-            yield Quad(node, term(SCHEMA.containedInPlace), NamedNode(str(iris.entity(e.country))), graph)
+            yield Quad(node, term(SCHEMA.containedInPlace), entity_node(e.country), graph)
         if e.lat is not None and e.lon is not None:
             geom = NamedNode(str(iris.geometry(e.key)))
             yield Quad(node, term(GEO.hasGeometry), geom, graph)

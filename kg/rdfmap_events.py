@@ -14,7 +14,7 @@ from pyoxigraph import Literal, NamedNode
 from kg import iris
 from kg.crossdoc import EventSignature
 from kg.extract.linking import QuantityFacts
-from kg.rdfmap import ArticleGraph, term, text
+from kg.rdfmap import ArticleGraph, decimal, entity_node, integer, term, text
 from kg.records import Argument, EventRecord, Quantity, RelationRecord, Span
 from kg.vocab import GAF, KG, NIF, ORG, RDF, RDFS, SCHEMA, SEM, XSD
 
@@ -53,13 +53,12 @@ class EntityLocator:
         return self.metonyms.get(key, key) if key else None
 
 
-def decimal(value: float) -> Literal:
-    return Literal(f"{value:.2f}", datatype=term(XSD.decimal))
+def confidence(value: float) -> Literal:
+    return decimal(value, places=2)
 
 
 def number(value: float) -> Literal:
-    return Literal(str(int(value)) if float(value).is_integer() else str(value),
-                   datatype=term(XSD.integer if float(value).is_integer() else XSD.decimal))
+    return integer(int(value)) if float(value).is_integer() else decimal(value)
 
 
 def time_literal(value: str, datatype: str | None) -> Literal:
@@ -76,7 +75,7 @@ def add_events(g: ArticleGraph, events: list[EventRecord], where: EntityLocator)
         g.add(node, GAF.denotedBy, g.span(ev.trigger_start, ev.trigger_end, sentence=ev.sentence,
                                           rule="event-trigger"))
         g.add(node, KG.status, term(KG[ev.status]))
-        g.add(node, KG.confidence, decimal(ev.confidence))
+        g.add(node, KG.confidence, confidence(ev.confidence))
         names: dict[str, list[str]] = {}
         actors, places = set(), set()
         for arg in ev.arguments:
@@ -84,7 +83,7 @@ def add_events(g: ArticleGraph, events: list[EventRecord], where: EntityLocator)
                 key = where.at(ev.doc_id, (arg.start, arg.end))
                 if key and (not where.places or key in where.places):
                     places.add(key)
-                    g.add(node, SEM.hasPlace, NamedNode(str(iris.entity(key))))
+                    g.add(node, SEM.hasPlace, entity_node(key))
                     names.setdefault("place", []).append(where.labels[key])
                 continue
             key = where.actor_at(ev.doc_id, (arg.start, arg.end))
@@ -99,9 +98,9 @@ def add_events(g: ArticleGraph, events: list[EventRecord], where: EntityLocator)
             elif key is not None and arg.role in ROLE_PROPERTIES:
                 if arg.role != "speaker":
                     actors.add(key)
-                g.add(node, ROLE_PROPERTIES[arg.role], NamedNode(str(iris.entity(key))))
+                g.add(node, ROLE_PROPERTIES[arg.role], entity_node(key))
                 if arg.role == "speaker":
-                    g.add(node, KG.hasAgent, NamedNode(str(iris.entity(key))))
+                    g.add(node, KG.hasAgent, entity_node(key))
                 names.setdefault(arg.role, []).append(where.labels[key])
         if ev.time is not None:
             g.add(node, KG.timeText, text(ev.time.text))
@@ -159,9 +158,9 @@ def add_quantity_facts(g: ArticleGraph, facts: list[QuantityFacts], where: Entit
         place = where.at(g.doc.id, f.place) if f.place else None
         actor = where.at(g.doc.id, f.actor) if f.actor else None
         if place:
-            g.add(node, SEM.hasPlace, NamedNode(str(iris.entity(place))))
+            g.add(node, SEM.hasPlace, entity_node(place))
         if actor:
-            g.add(node, KG.countsActor, NamedNode(str(iris.entity(actor))))
+            g.add(node, KG.countsActor, entity_node(actor))
         if f.time is not None and f.time.value:
             g.add(node, SEM.hasTimeStamp, time_literal(f.time.value, f.time.datatype))
             g.add(node, KG.timeText, text(f.time.text))
@@ -178,8 +177,8 @@ def add_relations(g: ArticleGraph, relations: list[RelationRecord], where: Entit
         if r.predicate == "holds_role":
             _membership(g, r, subj, obj, evidence)
             continue
-        s, p, o = (NamedNode(str(iris.entity(subj))), term(RELATION_PROPERTIES[r.predicate]),
-                   NamedNode(str(iris.entity(obj))))
+        s, p, o = (entity_node(subj), term(RELATION_PROPERTIES[r.predicate]),
+                   entity_node(obj))
         g.add(s, p, o)
         stmt = NamedNode(str(iris.statement(r.doc_id, subj, r.predicate, obj)))
         g.add(stmt, RDF.type, term(RDF.Statement))
@@ -187,22 +186,22 @@ def add_relations(g: ArticleGraph, relations: list[RelationRecord], where: Entit
         g.add(stmt, RDF.predicate, p)
         g.add(stmt, RDF.object, o)
         g.add(stmt, GAF.denotedBy, evidence)
-        g.add(stmt, KG.confidence, decimal(r.confidence))
+        g.add(stmt, KG.confidence, confidence(r.confidence))
 
 
 def _membership(g: ArticleGraph, r: RelationRecord, person: str, org: str | None, evidence) -> None:
     node = NamedNode(str(iris.membership(person, r.role or "", org, r.former)))
     role = NamedNode(str(iris.role(r.role or "")))
     g.add(node, RDF.type, term(ORG.Membership))
-    g.add(node, ORG.member, NamedNode(str(iris.entity(person))))
+    g.add(node, ORG.member, entity_node(person))
     if org:
-        g.add(node, ORG.organization, NamedNode(str(iris.entity(org))))
+        g.add(node, ORG.organization, entity_node(org))
     g.add(node, ORG.role, role)
     g.add(role, RDF.type, term(ORG.Role))
     g.add(role, RDFS.label, text(r.role or ""))
     g.add(node, KG.former, Literal("true" if r.former else "false", datatype=term(XSD.boolean)))
     g.add(node, GAF.denotedBy, evidence)
-    g.add(node, KG.confidence, decimal(r.confidence))
+    g.add(node, KG.confidence, confidence(r.confidence))
 
 
 def event_label(ev: EventRecord, names: dict[str, list[str]]) -> str:

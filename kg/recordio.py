@@ -12,7 +12,7 @@ import dataclasses
 import json
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,40 +25,61 @@ KEYS = "keys.json"
 
 def encode(obj) -> object:
     """Dataclasses -> dicts, tuples -> lists, recursively (what json can write)."""
-    if dataclasses.is_dataclass(obj):
-        return {f.name: encode(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
     if isinstance(obj, (list, tuple)):
         return [encode(x) for x in obj]
+    names = _field_names(type(obj))
+    if names is not None:
+        return {name: encode(getattr(obj, name)) for name in names}
     return obj
 
 
 @lru_cache(maxsize=None)
-def _hints(cls) -> dict:
-    return typing.get_type_hints(cls)
+def _field_names(cls) -> tuple[str, ...] | None:
+    return tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None
 
 
 def decode(tp, data):
     """The inverse of `encode`, guided by the type `tp` (a dataclass or a typing form)."""
-    if data is None:
-        return None
-    origin = typing.get_origin(tp)
+    return _decoder(tp)(data)
+
+
+@lru_cache(maxsize=None)
+def _decoder(tp) -> Callable:
+    """A function that rebuilds a value of type `tp`, made once per type from its type hints:
+    millions of records are decoded per large build, so the hints are read only once."""
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
     if origin in (typing.Union, types.UnionType):
-        inner = [a for a in typing.get_args(tp) if a is not type(None)]
-        return decode(inner[0], data) if len(inner) == 1 else data
+        inner = [a for a in args if a is not type(None)]
+        if len(inner) != 1:
+            return _optional(_identity)
+        return _optional(_decoder(inner[0]))
     if dataclasses.is_dataclass(tp):
-        hints = _hints(tp)
-        return tp(**{k: decode(hints[k], v) for k, v in data.items() if k in hints})
+        fields = {name: _decoder(hint) for name, hint in typing.get_type_hints(tp).items()}
+        return _optional(lambda data: tp(**{k: fields[k](v) for k, v in data.items() if k in fields}))
     if origin is tuple:
-        args = typing.get_args(tp)
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(decode(args[0], x) for x in data)
-        return tuple(decode(a, x) for a, x in zip(args, data))
+            item = _decoder(args[0])
+            return _optional(lambda data: tuple(item(x) for x in data))
+        items = [_decoder(a) for a in args]
+        if all(d is _identity for d in items):
+            return _optional(tuple)
+        return _optional(lambda data: tuple(d(x) for d, x in zip(items, data)))
     if origin is list:
-        (arg,) = typing.get_args(tp)
-        return [decode(arg, x) for x in data]
+        item = _decoder(args[0])
+        return _optional(list if item is _identity else (lambda data: [item(x) for x in data]))
     if origin is dict:
-        return dict(data)
+        return _optional(dict)
+    return _identity
+
+
+def _identity(data):
     return data
+
+
+def _optional(convert: Callable) -> Callable:
+    if convert is _identity:
+        return _identity
+    return lambda data: None if data is None else convert(data)
 
 
 class RecordFile:
@@ -93,17 +114,33 @@ class RecordFile:
                 data["doc"].pop("_hash", None)
                 yield decode(cls, data)
 
-    def write(self, articles) -> int:
-        """Replace the file with these articles (an iterable, consumed once); return the count."""
+    def write(self, articles) -> dict[str, int]:
+        """Replace the file with these articles (an iterable, consumed once).
+
+        Returns each article's byte offset in the new file, so that `read_at` can visit them in
+        any order (the build maps articles sorted by id) without holding them in memory.
+        """
         self.dir.mkdir(parents=True, exist_ok=True)
-        n = 0
-        with atomic_open(self.path, "w") as f:
+        offsets: dict[str, int] = {}
+        with atomic_open(self.path, "wb") as f:
+            position = 0
             for a in articles:
                 data = encode(a)
                 data["doc"]["_hash"] = a.doc.content_hash
-                f.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
-                n += 1
-        return n
+                line = (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+                offsets[a.doc.id] = position
+                f.write(line)
+                position += len(line)
+        return offsets
+
+    def read_at(self, cls, offsets: Iterable[int]) -> Iterator:
+        """The articles starting at these byte offsets (from `write`), in the order given."""
+        with self.path.open("rb") as f:
+            for offset in offsets:
+                f.seek(offset)
+                data = json.loads(f.readline())
+                data["doc"].pop("_hash", None)
+                yield decode(cls, data)
 
     def read_keys(self) -> dict[tuple, str]:
         path = self.dir / KEYS

@@ -1,21 +1,25 @@
 """The build folder: an embedded Oxigraph store plus sorted Turtle and TriG files.
 
-Files are serialized by pyoxigraph (rdflib's Turtle writer is far too slow on large graphs) from
-quads sorted in one fixed order, so the same input always gives byte-identical files. Every file
-and the store itself are replaced atomically: a failed build never leaves half a graph behind.
+Files are serialized by pyoxigraph (rdflib's Turtle writer is far too slow on large graphs), one
+named graph at a time in a fixed order, so the same input always gives byte-identical files. Every
+file and the store itself are replaced atomically: a failed build never leaves half a graph behind.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import queue
 import shutil
 import tempfile
-from collections.abc import Iterable
+import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.atomic import atomic_open
+from kg.iris import is_article_scoped
 from kg.vocab import PREFIXES
 
 GRAPH_TTL = "graph.ttl"
@@ -30,68 +34,152 @@ class NotABuild(FileNotFoundError):
 
 
 class GraphWriter:
-    """Streams quads into a fresh on-disk store, then writes graph.trig and graph.ttl from it.
+    """Streams named graphs, one at a time, to graph.trig, graph.ttl and a fresh on-disk store.
 
-    Every quad also goes, as a triple, into a scratch store whose default graph so holds the union
-    of the named graphs without duplicates: graph.ttl is a dump of it. The order of both files is the store's
-    index order, which depends only on the content: the same input gives byte-identical files,
-    whatever the insertion order or the number of worker processes. On success the new store
-    replaces the old one; on failure the old build is left as it was.
+    Each graph is serialized once by pyoxigraph (fast, in Rust) while it is still in memory, so a
+    build never reads its own store back: graph.trig gets the graph as a block, graph.ttl its
+    triples (a triple that several graphs state, such as a shared role, is written once), and the
+    store is bulk-loaded from the same bytes in a background thread, overlapping the caller's
+    mapping work. Callers add graphs in a fixed order (the build sorts articles by id), which
+    makes both files byte-identical for the same input, whatever the number of worker processes.
+    On success the new store and files replace the old ones; on failure the old build is left as
+    it was.
     """
 
-    BATCH = 50_000
+    BATCH = 100_000  # quads per bulk load: few enough to bound memory, many enough to load fast
 
     def __init__(self, out_dir: Path) -> None:
         self.out = Path(out_dir)
-        self.counts: dict[str, int] = {}
-        self._buffer: list[ox.Quad] = []
+        self.counts: dict[str, int] = {"triples": 0, "quads": 0, "graphs": 0}
+        self._header = _prefix_header()
+        self._shared: set[ox.Triple] = set()  # triples of subjects not scoped to one article
+        self._pending: list[bytes] = []
+        self._pending_quads = 0
 
     def __enter__(self) -> "GraphWriter":
         self.out.mkdir(parents=True, exist_ok=True)
         self._dir = Path(tempfile.mkdtemp(prefix=".store-", dir=self.out))
-        self._union_dir = Path(tempfile.mkdtemp(prefix=".union-", dir=self.out))
         self.store = ox.Store(str(self._dir))
-        self.union = ox.Store(str(self._union_dir))
+        self._files = contextlib.ExitStack()
+        self._trig = self._files.enter_context(atomic_open(self.out / GRAPH_TRIG, "wb"))
+        self._ttl = self._files.enter_context(atomic_open(self.out / GRAPH_TTL, "wb"))
+        self._trig.write(self._header)
+        self._ttl.write(self._header)
+        self._loader = _Loader(self.store)
         return self
 
-    def add(self, quads: Iterable[ox.Quad]) -> None:
-        self._buffer.extend(quads)
-        if len(self._buffer) >= self.BATCH:
-            self._flush()
+    def add_graph(self, quads: Sequence[ox.Quad]) -> None:
+        """One named graph's quads (all in the same graph), in a deterministic order."""
+        quads = list(dict.fromkeys(quads))  # a graph is a set: a node described twice is written once
+        if not quads:
+            return
+        chunk = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+        self._trig.write(self._body(chunk))
+        triples = self._union_triples(quads)
+        if triples:
+            self._ttl.write(self._body(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)))
+        self.counts["quads"] += len(quads)
+        self.counts["triples"] += len(triples)
+        self.counts["graphs"] += 1
+        self._pending.append(chunk)
+        self._pending_quads += len(quads)
+        if self._pending_quads >= self.BATCH:
+            self._send()
 
-    def _flush(self) -> None:
-        self.store.bulk_extend(self._buffer)
-        self.union.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-                               for q in self._buffer)
-        self._buffer = []
+    def _union_triples(self, quads: list[ox.Quad]) -> list[ox.Triple]:
+        """The graph's triples not yet written to graph.ttl by an earlier graph."""
+        scoped: dict = {}  # subject -> only this article's graph can describe it
+        out = []
+        for quad in quads:
+            subject = quad.subject
+            only_here = scoped.get(subject)
+            if only_here is None:
+                only_here = scoped[subject] = (isinstance(subject, ox.NamedNode)
+                                               and is_article_scoped(subject.value))
+            triple = quad.triple
+            if not only_here:
+                if triple in self._shared:
+                    continue
+                self._shared.add(triple)
+            out.append(triple)
+        return out
+
+    def _body(self, chunk: bytes) -> bytes:
+        if not chunk.startswith(self._header):
+            raise AssertionError("pyoxigraph no longer writes the prefix header first")
+        return chunk[len(self._header):]
+
+    def _send(self) -> None:
+        if self._pending:
+            self._loader.put(b"".join(self._pending))
+        self._pending, self._pending_quads = [], 0
 
     def __exit__(self, exc_type, exc, tb) -> None:
         try:
             if exc_type is None:
-                self._flush()
+                self._send()
+                self._loader.finish()
                 self.store.flush()
-                self._write_files()
+                self._files.__exit__(None, None, None)  # both files replace the old ones
         except BaseException:
             exc_type = True
             raise
         finally:
-            del self.store, self.union
-            shutil.rmtree(self._union_dir, ignore_errors=True)
+            if exc_type is not None:
+                self._loader.abandon()
+                self._files.__exit__(RuntimeError, RuntimeError("build failed"), None)
+            del self.store
             if exc_type is None:
                 _swap(self._dir, self.out / STORE_DIR)
             else:
                 shutil.rmtree(self._dir, ignore_errors=True)
 
-    def _write_files(self) -> None:
-        graphs = sorted(self.store.named_graphs(), key=lambda g: g.value)
-        with atomic_open(self.out / GRAPH_TRIG, "wb") as f:
-            ox.serialize((q for g in graphs for q in self.store.quads_for_pattern(None, None, None, g)),
-                         f, ox.RdfFormat.TRIG, prefixes=PREFIXES)
-        with atomic_open(self.out / GRAPH_TTL, "wb") as f:
-            self.union.dump(f, ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
-        triples = len(self.union)
-        quads = sum(1 for g in graphs for _ in self.store.quads_for_pattern(None, None, None, g))
-        self.counts = {"triples": int(triples), "quads": quads, "graphs": len(graphs)}
+
+class _Loader:
+    """Bulk-loads TriG batches into a store from a thread (pyoxigraph parses and writes without
+    the GIL), at most two batches queued so memory stays bounded."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self._queue: queue.Queue = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(store,), name="newskg-store-loader",
+                                        daemon=True)
+        self._thread.start()
+
+    def _run(self, store: ox.Store) -> None:
+        while (batch := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    store.bulk_load(batch, format=ox.RdfFormat.TRIG)
+                except BaseException as err:  # re-raised in the building thread
+                    self._error = err
+
+    def put(self, batch: bytes) -> None:
+        self._raise()
+        self._queue.put(batch)
+
+    def finish(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        self._raise()
+
+    def abandon(self) -> None:
+        self._error = self._error or RuntimeError("abandoned")
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise RuntimeError(f"writing the store failed: {self._error}") from self._error
+
+
+def _prefix_header() -> bytes:
+    """The @prefix lines pyoxigraph writes first (every declared prefix, in order)."""
+    probe = ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.NamedNode("urn:x:o"),
+                    ox.NamedNode("urn:x:g"))
+    text = ox.serialize([probe], format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    return text[: text.index(b"<urn:x:g>")]
 
 
 def _swap(fresh: Path, target: Path) -> None:

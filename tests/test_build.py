@@ -178,3 +178,22 @@ def test_example_build_conforms_to_the_shapes(example_build):
 
     report = validate(load_dataset(example_build))
     assert report.conforms, report.text()
+
+
+def test_store_and_graph_files_hold_the_same_quads(example_build):
+    """The files are written while mapping and the store is loaded apart: they must agree."""
+    store = ox.Store.read_only(str(example_build / "store"))
+    in_store = set(store)
+    assert set(ox.parse(path=str(example_build / GRAPH_TRIG), format=ox.RdfFormat.TRIG)) == in_store
+    union = {q.triple for q in in_store}
+    in_ttl = [q.triple for q in ox.parse(path=str(example_build / GRAPH_TTL), format=ox.RdfFormat.TURTLE)]
+    assert len(in_ttl) == len(set(in_ttl)) and set(in_ttl) == union  # each triple once
+
+
+def test_typed_literals_are_written_as_the_store_keeps_them():
+    from kg.rdfmap import date_literal, decimal
+
+    assert [decimal(v).value for v in (0.8, 2.0, 2.5)] == ["0.8", "2", "2.5"]
+    assert decimal(0.8, places=2).value == "0.8"
+    assert date_literal("2024-01-05T10:00:00.500+00:00").value == "2024-01-05T10:00:00.5Z"
+    assert date_literal("2024-01-05T10:00:00-0100").datatype.value.endswith("#string")  # not valid xsd
