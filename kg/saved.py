@@ -7,10 +7,27 @@ Each file starts with a header of comment lines::
     # param: actor (required) - name or alias of the actor
 
 and is plain SPARQL that parses on its own (the prefixes of kg.vocab are predeclared by
-kg.query). A parameter ``p`` has one or more slots ``VALUES ?_p_name { UNDEF }`` in the query;
-rendering replaces ``UNDEF`` with the value written as an escaped SPARQL string literal. User
-text therefore only ever becomes data inside a VALUES block, never query syntax, and a query
-left unrendered is still valid: its parameters are simply unbound.
+kg.query). A parameter ``p`` has one or more slots in the query, of three kinds:
+
+* ``VALUES ?_p_name { UNDEF }``: rendering replaces ``UNDEF`` with the value written as an
+  escaped SPARQL string literal.
+* ``VALUES ?_p_entity { UNDEF }``: the value names an entity of the merged graph (rdfs:label or
+  skos:altLabel, case-insensitive; when no name matches exactly, every name holding the value's
+  whole words matches). ``?_p_entity`` is bound to the matching entities' IRIs.
+* ``VALUES ?_p_source { UNDEF }``: the same, unnamed sources (kg:UnnamedSource) included.
+
+With a store at hand (run_saved), names are resolved in Python first: one index lookup of the
+value as typed and in lower, upper and title case, so a query starts from a few IRIs instead of
+scanning every label; the whole-word match runs only when that finds nothing. Without a store,
+the slot becomes a subquery doing the same matching in SPARQL (correct, slower on big builds).
+
+A header line ``# limit: N`` gives the query a row limit: every ``LIMIT N`` clause in the text
+(N written as in the header) is a slot, N rows by default; the reserved param ``limit`` changes
+it, and ``limit=0`` removes it (every row). Listings of a whole corpus cannot answer quickly
+without one; each query's description says which rows come first.
+
+User text therefore only ever becomes data inside a VALUES block, never query syntax, and a
+query left unrendered is still valid: its parameters are simply unbound.
 """
 
 from __future__ import annotations
@@ -20,19 +37,26 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from kg.query import QueryError, run
+import pyoxigraph as ox
+
+from kg.iris import MERGED_GRAPH
+from kg.query import QueryError, run, with_prefixes
+from kg.store import open_store
 
 QUERIES_PACKAGE = "kg"
 QUERIES_DIR = "queries"
 MAX_VALUE_LENGTH = 500
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
-_HEADER = re.compile(r"#\s*(title|description|param)\s*:\s*(.*)")
+_HEADER = re.compile(r"#\s*(title|description|param|limit)\s*:\s*(.*)")
 _PARAM = re.compile(r"([a-z][a-z0-9_]*)\s*\((optional|required)\)\s*(?:-\s*(.*))?")
-_SLOT = re.compile(r"VALUES\s+\?_([a-z][a-z0-9_]*)_name\s*\{\s*UNDEF\s*\}")
+_SLOT = re.compile(r"VALUES\s+\?_([a-z][a-z0-9_]*)_(name|entity|source)\s*\{\s*UNDEF\s*\}")
+LIMIT_PARAM = "limit"
 # Characters a SPARQL short string literal must not hold raw, with their escapes (ECHAR).
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t",
             "\b": "\\b", "\f": "\\f"}
+
+
 
 
 class SavedQueryError(QueryError):
@@ -48,7 +72,7 @@ class Param:
 
 @dataclass(frozen=True)
 class SavedQuery:
-    """One saved question: its name (the file stem), header fields and SPARQL text."""
+    """One saved question: its name (the file stem), header fields, SPARQL text and row limit."""
 
     name: str
     title: str
@@ -56,6 +80,7 @@ class SavedQuery:
     params: tuple[Param, ...]
     sparql: str
     source: str
+    limit: int | None = None  # default rows of a '# limit: N' header; None: no row limit
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -93,8 +118,8 @@ def load_saved(name: str) -> SavedQuery:
 
 
 def parse_saved(text: str, name: str, source: str = "<text>") -> SavedQuery:
-    """Read the header of a saved query and check that its parameters and slots agree."""
-    fields: dict[str, list[str]] = {"title": [], "description": [], "param": []}
+    """Read the header of a saved query and check that its parameters, slots and limit agree."""
+    fields: dict[str, list[str]] = {"title": [], "description": [], "param": [], "limit": []}
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped:
@@ -104,7 +129,7 @@ def parse_saved(text: str, name: str, source: str = "<text>") -> SavedQuery:
         header = _HEADER.fullmatch(stripped)
         if header:
             fields[header.group(1)].append(header.group(2).strip())
-        elif fields["description"] and not fields["param"]:
+        elif fields["description"] and not fields["param"] and not fields["limit"]:
             fields["description"].append(stripped.lstrip("#").strip())  # a continued description
     if len(fields["title"]) != 1 or not fields["title"][0]:
         raise SavedQueryError(f"{source}: the header needs exactly one '# title: ...' line")
@@ -120,14 +145,32 @@ def parse_saved(text: str, name: str, source: str = "<text>") -> SavedQuery:
     declared = [p.name for p in params]
     if len(set(declared)) != len(declared):
         raise SavedQueryError(f"{source}: a param is declared twice")
-    slots = set(_SLOT.findall(text))
+    slots = {m.group(1) for m in _SLOT.finditer(text)}
     if missing := [p for p in declared if p not in slots]:
         raise SavedQueryError(f"{source}: param {', '.join(missing)} has no 'VALUES ?_NAME_name "
                               "{ UNDEF }' slot in the query")
     if undeclared := sorted(slots - set(declared)):
-        raise SavedQueryError(f"{source}: slot ?_{undeclared[0]}_name has no '# param:' line")
+        raise SavedQueryError(f"{source}: slot ?_{undeclared[0]} has no '# param:' line")
     return SavedQuery(name, fields["title"][0], " ".join(fields["description"]), tuple(params),
-                      text, source)
+                      text, source, _parse_limit(fields["limit"], declared, text, source))
+
+
+def _parse_limit(lines: list[str], declared: list[str], text: str, source: str) -> int | None:
+    """The default row limit of a '# limit: N' header, checked against the LIMIT N slots."""
+    if not lines:
+        return None
+    if len(lines) > 1 or not re.fullmatch(r"[1-9][0-9]{0,8}", lines[0]):
+        raise SavedQueryError(f"{source}: the header may have one '# limit: N' line, N a positive number")
+    if LIMIT_PARAM in declared:
+        raise SavedQueryError(f"{source}: '{LIMIT_PARAM}' is reserved for the row limit")
+    default = int(lines[0])
+    if not _limit_slot(default).search(text):
+        raise SavedQueryError(f"{source}: '# limit: {default}' but no 'LIMIT {default}' in the query")
+    return default
+
+
+def _limit_slot(default: int) -> re.Pattern:
+    return re.compile(rf"\bLIMIT\s+{default}\b")
 
 
 def sparql_string(value: str) -> str:
@@ -148,28 +191,112 @@ def _checked_value(query: SavedQuery, name: str, value) -> str:
     return value
 
 
+def _row_limit(query: SavedQuery, value) -> int:
+    """The rows asked for: the header's default, or a whole number given as param (0: all)."""
+    if value is None:
+        return query.limit
+    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    if not re.fullmatch(r"[0-9]{1,9}", text):
+        raise SavedQueryError(f"{query.name}: param {LIMIT_PARAM} must be a whole number of rows "
+                              f"(0 for all), not {value!r}")
+    return int(text)
+
+
 def _usage(query: SavedQuery) -> str:
-    if not query.params:
+    params = [f"{p.name} ({'required' if p.required else 'optional'}) - {p.description}"
+              for p in query.params]
+    if query.limit is not None:
+        params.append(f"{LIMIT_PARAM} (optional) - at most this many rows, default {query.limit}; 0 for all")
+    if not params:
         return f"{query.name} takes no params"
-    return f"{query.name} takes: " + "; ".join(
-        f"{p.name} ({'required' if p.required else 'optional'}) - {p.description}" for p in query.params)
+    return f"{query.name} takes: " + "; ".join(params)
 
 
-def render(name: str | SavedQuery, params: dict[str, str] | None = None) -> str:
-    """The SPARQL text of a saved query with its parameters bound (prefixes still implicit)."""
+def render(name: str | SavedQuery, params: dict[str, str] | None = None, store=None) -> str:
+    """The SPARQL text of a saved query with its parameters bound (prefixes still implicit).
+
+    With a store, entity names are resolved to IRIs here (see the module docstring); without
+    one, the query matches the names itself.
+    """
     query = name if isinstance(name, SavedQuery) else load_saved(name)
     params = dict(params or {})
+    limit = _row_limit(query, params.pop(LIMIT_PARAM, None)) if query.limit is not None else None
     if unknown := sorted(k for k in params if query.param(k) is None):
         raise SavedQueryError(f"unknown param {', '.join(unknown)}; {_usage(query)}")
     if missing := [p.name for p in query.params if p.required and p.name not in params]:
         raise SavedQueryError(f"missing required param {', '.join(missing)}; {_usage(query)}")
-    values = {k: sparql_string(_checked_value(query, k, v)) for k, v in params.items()}
+    values = {k: _checked_value(query, k, v) for k, v in params.items()}
+    resolved: dict[tuple[str, str], list] = {}
 
     def bind(slot: re.Match) -> str:
-        literal = values.get(slot.group(1))
-        return slot.group(0) if literal is None else f"VALUES ?_{slot.group(1)}_name {{ {literal} }}"
+        param, kind = slot.group(1), slot.group(2)
+        value = values.get(param)
+        if value is None:
+            return slot.group(0)
+        if kind == "name":
+            return f"VALUES ?_{param}_name {{ {sparql_string(value)} }}"
+        if store is None:
+            return matching_subquery(f"?_{param}_{kind}", value, kind == "source")
+        if (param, kind) not in resolved:
+            resolved[param, kind] = resolve_names(store, value, kind == "source")
+        return f"VALUES ?_{param}_{kind} {{ {' '.join(map(str, resolved[param, kind]))} }}"
 
-    return _SLOT.sub(bind, query.sparql)
+    text = _SLOT.sub(bind, query.sparql)
+    if limit is not None and limit != query.limit:
+        text = _limit_slot(query.limit).sub(f"LIMIT {limit}" if limit else "", text)
+    return text
+
+
+# --- entity names --------------------------------------------------------------------------
+
+
+def _named(var: str, label: str, sources: bool, values: str = "") -> str:
+    """Pattern: var has the name label (a label or alias in the merged graph, or an unnamed
+    source's); values, a VALUES clause, is repeated in each branch so each starts from it."""
+    named = f"{{ {values} GRAPH <{MERGED_GRAPH}> {{ {var} rdfs:label|skos:altLabel {label} }} }}"
+    if not sources:
+        return named
+    return f"{named} UNION {{ {values} {var} rdfs:label {label} . {var} a kg:UnnamedSource }}"
+
+
+def matching_subquery(var: str, value: str, sources: bool = False) -> str:
+    """A group binding var to the entities value names, all in SPARQL: names equal to value
+    (case-insensitive) if any, else names holding its whole words. Reads every name."""
+    literal = sparql_string(value)
+    words = 'CONCAT(" ", REPLACE(LCASE(STR({0})), "-", " "), " ")'
+    return f"""{{
+    SELECT DISTINCT {var} WHERE {{
+      {{ SELECT (COUNT(?_e) AS ?_exact) WHERE {{
+          VALUES ?_value {{ {literal} }}
+          {_named("?_e", "?_l", sources)}
+          FILTER(LCASE(STR(?_l)) = LCASE(?_value)) }} }}
+      {{ SELECT {var} ?_isExact WHERE {{
+          VALUES ?_value {{ {literal} }}
+          {_named(var, "?_l", sources)}
+          BIND(LCASE(STR(?_l)) = LCASE(?_value) AS ?_isExact)
+          FILTER(?_isExact || CONTAINS({words.format("?_l")}, {words.format("?_value")})) }} }}
+      FILTER(?_isExact || ?_exact = 0)
+    }}
+  }}"""
+
+
+def name_variants(value: str) -> list[str]:
+    """The spellings an exact lookup tries: as typed, lower, upper, title case, first letter up."""
+    return list(dict.fromkeys([value, value.lower(), value.upper(), value.title(),
+                               value[:1].upper() + value[1:]]))
+
+
+def resolve_names(store, value: str, sources: bool = False) -> list[ox.NamedNode]:
+    """The IRIs of the entities value names: an index lookup of its spellings first, and the
+    whole-name scan of matching_subquery only when none of them is a name."""
+    spellings = " ".join(sparql_string(v) for v in name_variants(value))
+    values = f"VALUES ?l {{ {spellings} }}"
+    exact = f"SELECT DISTINCT ?e WHERE {{ {_named('?e', '?l', sources, values)} }}"
+    found = [row[0] for row in store.query(with_prefixes(exact), use_default_graph_as_union=True)]
+    if not found:
+        fuzzy = f"SELECT ?e WHERE {matching_subquery('?e', value, sources)}"
+        found = [row[0] for row in store.query(with_prefixes(fuzzy), use_default_graph_as_union=True)]
+    return sorted((t for t in found if isinstance(t, ox.NamedNode)), key=str)
 
 
 def parse_param_args(items: list[str]) -> dict[str, str]:
@@ -189,4 +316,5 @@ def parse_param_args(items: list[str]) -> dict[str, str]:
 def run_saved(build_dir: str | Path, name: str | SavedQuery, params: dict[str, str] | None = None,
               store=None):
     """Render a saved query and evaluate it over a build; pyoxigraph results, as kg.query.run."""
-    return run(build_dir, render(name, params), store=store)
+    store = store or open_store(build_dir)
+    return run(build_dir, render(name, params, store=store), store=store)
