@@ -7,6 +7,8 @@ links arguments to entities by span. A generic phrase ("U.S. personnel", "Iraqi 
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.doctext import text_of
@@ -41,7 +43,22 @@ class ArgumentFinder:
             if ent.label_ not in NON_REFERRING:
                 for t in ent:
                     self.entity_of[t.i] = ent
-        self.chunk_of: dict[int, Span] = {t.i: ch for ch in doc.noun_chunks for t in ch}
+        self._chunks: dict[int, Span] = {}
+        self._sentences = list(doc.sents)
+        self._sentence_starts = [sent.start for sent in self._sentences]
+        self._chunked: set[int] = set()  # the sentences whose chunks are indexed
+
+    def chunk_of(self, tok: Token) -> Span | None:
+        """The noun chunk a token is in. Chunks are found a sentence at a time, and only in the
+        sentences that hold a trigger: finding every chunk of a Doc costs more than the rules."""
+        n = bisect_right(self._sentence_starts, tok.i) - 1
+        if n not in self._chunked:
+            self._chunked.add(n)
+            chunks = self.doc.noun_chunks_iterator  # on the sentence: Span.noun_chunks redoes the Doc
+            for start, end, label in chunks(self._sentences[n]) if chunks else ():
+                chunk = Span(self.doc, start, end, label=label)
+                self._chunks.update((i, chunk) for i in range(start, end))
+        return self._chunks.get(tok.i)
 
     # --- fillers ------------------------------------------------------------------------------
 
@@ -122,7 +139,7 @@ class ArgumentFinder:
             named = self.place_spans(t)  # "the city of Mosul" is Mosul
             if named:
                 return named
-        chunk = self.chunk_of.get(t.i)
+        chunk = self.chunk_of(t)
         if chunk is not None and chunk.root == t:
             while chunk.start < chunk.end - 1 and chunk[0].is_punct:  # "- Israel" after a dateline
                 chunk = chunk[1:]

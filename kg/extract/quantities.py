@@ -14,6 +14,7 @@ qualifier (or "from"/"between") to the unit.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -129,8 +130,13 @@ def find_quantities(doc: Doc) -> list[Quantity]:
 
 def _sentence_quantities(doc: Doc, sent: Span, lex: dict) -> list[Quantity]:
     found: list[Quantity] = []
+    numbers = _number_tokens(doc, sent, lex)
     last, i = None, sent.start  # last: unit of the previous count, and the token after it
     while i < sent.end:
+        ahead = bisect_left(numbers, i)
+        if ahead == len(numbers):
+            break  # no number left in the sentence, so no count or amount either
+        i = max(i, numbers[ahead] - _REACH)
         measure = _measure_at(doc, i, sent.end, lex)
         if measure is not None:
             found.append(measure[0])
@@ -141,6 +147,22 @@ def _sentence_quantities(doc: Doc, sent: Span, lex: dict) -> list[Quantity]:
             found.append(quantity)
             last = (quantity.unit, i)
     return found
+
+
+# A count or amount has a number word, digit, currency sign or vague amount at most this many
+# tokens after its first token (a qualifier phrase, then 'a'/'an' before 'dozen' or a sign).
+_REACH = LONGEST_PHRASE + 2
+
+
+def _number_tokens(doc: Doc, sent: Span, lex: dict) -> list[int]:
+    """The sentence's tokens that can be part of a number: most sentences have none, and the
+    search for counts only needs to look near them."""
+    words = lower_tokens(doc)
+    vague = (*_first_words(lex["vague"]), *_first_words(lex["vague_prefixes"]))
+    return [k for k in range(sent.start, sent.end)
+            if (low := words[k].strip()) and (_number_part(low, lex) is not None or low in lex["symbols"]
+                                               or (low in vague and (_phrase_at(doc, k, sent.end, lex["vague"])
+                                                   or _phrase_at(doc, k, sent.end, lex["vague_prefixes"]))))]
 
 
 def _text(doc: Doc, start: int, end: int) -> str:

@@ -327,7 +327,8 @@ def match_triggers(doc: Doc, lex: Lexicon) -> list[TriggerMatch]:
     """All trigger matches of a Doc, one per head token, after removing the words that only
     license another trigger ('reduce military deployments': one event, not two) and verbs like
     'agreed to withdraw' whose complement is itself the event."""
-    matches = [m for m in (match_token(t, lex) for t in doc) if m is not None]
+    lemmas = {lemma for _, lemma in lex.entries}  # most words trigger nothing: test that first
+    matches = [m for m in (match_token(t, lex) for t in doc if t.lemma_.lower() in lemmas) if m is not None]
     nouns = {m.token.i for m in matches if not m.is_verbal}
     # "launched airstrikes": the noun names the event, the light verb only its agent
     matches = [m for m in matches if not (m.entry.object_is_instrument and m.required_object is not None
