@@ -15,6 +15,8 @@ kg.query). A parameter ``p`` has one or more slots in the query, of three kinds:
   skos:altLabel, case-insensitive; when no name matches exactly, every name holding the value's
   whole words matches). ``?_p_entity`` is bound to the matching entities' IRIs.
 * ``VALUES ?_p_source { UNDEF }``: the same, unnamed sources (kg:UnnamedSource) included.
+* ``VALUES ?_p_class { UNDEF }``: the value is the local name of a class of the ontology
+  (case-insensitive), bound as that class's IRI, so a query starts from the class's members.
 
 With a store at hand (run_saved), names are resolved in Python first: one index lookup of the
 value as typed and in lower, upper and title case, so a query starts from a few IRIs instead of
@@ -22,8 +24,9 @@ scanning every label; the whole-word match runs only when that finds nothing. Wi
 the slot becomes a subquery doing the same matching in SPARQL (correct, slower on big builds).
 
 A header line ``# limit: N`` gives the query a row limit: every ``LIMIT N`` clause in the text
-(N written as in the header) is a slot, N rows by default; the reserved param ``limit`` changes
-it, and ``limit=0`` removes it (every row). Listings of a whole corpus cannot answer quickly
+(N written as in the header) is a slot, N rows by default, and so is ``VALUES ?_limit { N }``
+for a query that compares counts with it; the reserved param ``limit`` changes it, and
+``limit=0`` removes the clauses and binds ?_limit to 0 (every row). Listings of a whole corpus cannot answer quickly
 without one; each query's description says which rows come first.
 
 User text therefore only ever becomes data inside a VALUES block, never query syntax, and a
@@ -34,14 +37,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib.namespace import OWL, RDF, RDFS
 
 from kg.iris import MERGED_GRAPH
 from kg.query import QueryError, run, with_prefixes
 from kg.store import open_store
+from kg.vocab import KG_NS
 
 QUERIES_PACKAGE = "kg"
 QUERIES_DIR = "queries"
@@ -50,7 +56,7 @@ MAX_VALUE_LENGTH = 500
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 _HEADER = re.compile(r"#\s*(title|description|param|limit)\s*:\s*(.*)")
 _PARAM = re.compile(r"([a-z][a-z0-9_]*)\s*\((optional|required)\)\s*(?:-\s*(.*))?")
-_SLOT = re.compile(r"VALUES\s+\?_([a-z][a-z0-9_]*)_(name|entity|source)\s*\{\s*UNDEF\s*\}")
+_SLOT = re.compile(r"VALUES\s+\?_([a-z][a-z0-9_]*)_(name|entity|source|class)\s*\{\s*UNDEF\s*\}")
 LIMIT_PARAM = "limit"
 # Characters a SPARQL short string literal must not hold raw, with their escapes (ECHAR).
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t",
@@ -170,7 +176,8 @@ def _parse_limit(lines: list[str], declared: list[str], text: str, source: str) 
 
 
 def _limit_slot(default: int) -> re.Pattern:
-    return re.compile(rf"\bLIMIT\s+{default}\b")
+    """LIMIT N clauses, and VALUES ?_limit { N } blocks for queries that compare counts with it."""
+    return re.compile(rf"\bLIMIT\s+{default}\b|VALUES\s+\?_limit\s*\{{\s*{default}\s*\}}")
 
 
 def sparql_string(value: str) -> str:
@@ -235,6 +242,9 @@ def render(name: str | SavedQuery, params: dict[str, str] | None = None, store=N
             return slot.group(0)
         if kind == "name":
             return f"VALUES ?_{param}_name {{ {sparql_string(value)} }}"
+        if kind == "class":
+            iri = ontology_classes().get(value.lower())
+            return f"VALUES ?_{param}_class {{ {f'<{iri}>' if iri else ''} }}"
         if store is None:
             return matching_subquery(f"?_{param}_{kind}", value, kind == "source")
         if (param, kind) not in resolved:
@@ -243,7 +253,9 @@ def render(name: str | SavedQuery, params: dict[str, str] | None = None, store=N
 
     text = _SLOT.sub(bind, query.sparql)
     if limit is not None and limit != query.limit:
-        text = _limit_slot(query.limit).sub(f"LIMIT {limit}" if limit else "", text)
+        text = _limit_slot(query.limit).sub(
+            lambda m: f"VALUES ?_limit {{ {limit} }}" if m.group(0).startswith("VALUES")
+            else f"LIMIT {limit}" if limit else "", text)
     return text
 
 
@@ -278,6 +290,17 @@ def matching_subquery(var: str, value: str, sources: bool = False) -> str:
       FILTER(?_isExact || ?_exact = 0)
     }}
   }}"""
+
+
+@lru_cache(maxsize=1)
+def ontology_classes() -> dict[str, str]:
+    """The classes of the ontology in newskg's namespace, by lower-cased local name."""
+    from kg.ontology import ontology_graph
+
+    graph = ontology_graph()
+    return {str(c)[len(KG_NS):].lower(): str(c)
+            for kind in (OWL.Class, RDFS.Class) for c in graph.subjects(RDF.type, kind)
+            if str(c).startswith(KG_NS)}
 
 
 def name_variants(value: str) -> list[str]:
