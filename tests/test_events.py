@@ -415,3 +415,13 @@ def test_where_clause_gives_the_place(nlp):
 def test_replaced_forces_hand_over(nlp):
     ev = one(nlp, "The French soldiers were replaced by Chadian troops in 2021.", "Handover")
     assert role(ev, "recipient") and role(ev, "patient") == []
+
+
+def test_noun_chunks_found_per_sentence_are_those_of_the_whole_doc(nlp):
+    from kg.extract.doctext import noun_chunk_at
+
+    doc = nlp("The U.S. military handed over Ain al-Asad airbase to Iraqi forces. "
+              "Some 2,500 American troops remain in the country, officials said on Monday.")
+    expected = {t.i: (ch.start, ch.end) for ch in doc.noun_chunks for t in ch}
+    got = {t.i: (ch.start, ch.end) for t in reversed(doc) if (ch := noun_chunk_at(doc, t.i)) is not None}
+    assert got == expected and len({v for v in got.values()}) >= 5

@@ -7,11 +7,9 @@ links arguments to entities by span. A generic phrase ("U.S. personnel", "Iraqi 
 
 from __future__ import annotations
 
-from bisect import bisect_right
-
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.doctext import text_of
+from kg.extract.doctext import noun_chunk_at, text_of
 from kg.records import Argument
 from kg.extract.status import governing_frames
 from kg.extract.triggers import Lexicon, TriggerMatch
@@ -43,22 +41,6 @@ class ArgumentFinder:
             if ent.label_ not in NON_REFERRING:
                 for t in ent:
                     self.entity_of[t.i] = ent
-        self._chunks: dict[int, Span] = {}
-        self._sentences = list(doc.sents)
-        self._sentence_starts = [sent.start for sent in self._sentences]
-        self._chunked: set[int] = set()  # the sentences whose chunks are indexed
-
-    def chunk_of(self, tok: Token) -> Span | None:
-        """The noun chunk a token is in. Chunks are found a sentence at a time, and only in the
-        sentences that hold a trigger: finding every chunk of a Doc costs more than the rules."""
-        n = bisect_right(self._sentence_starts, tok.i) - 1
-        if n not in self._chunked:
-            self._chunked.add(n)
-            chunks = self.doc.noun_chunks_iterator  # on the sentence: Span.noun_chunks redoes the Doc
-            for start, end, label in chunks(self._sentences[n]) if chunks else ():
-                chunk = Span(self.doc, start, end, label=label)
-                self._chunks.update((i, chunk) for i in range(start, end))
-        return self._chunks.get(tok.i)
 
     # --- fillers ------------------------------------------------------------------------------
 
@@ -139,7 +121,7 @@ class ArgumentFinder:
             named = self.place_spans(t)  # "the city of Mosul" is Mosul
             if named:
                 return named
-        chunk = self.chunk_of(t)
+        chunk = noun_chunk_at(self.doc, t.i)
         if chunk is not None and chunk.root == t:
             while chunk.start < chunk.end - 1 and chunk[0].is_punct:  # "- Israel" after a dateline
                 chunk = chunk[1:]
