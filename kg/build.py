@@ -20,7 +20,7 @@ from pathlib import Path
 
 from kg import __version__
 from kg.atomic import atomic_write_text
-from kg.crossdoc import link_same_events
+from kg.crossdoc import SameEventLinker
 from kg.gazetteer import Gazetteer
 from kg.ingest import read_inputs
 from kg.ontology import coarse_of
@@ -34,6 +34,7 @@ from kg.resolve import Resolution, Resolver
 from kg.store import EXPLORER_HTML, REPORT_JSON, GraphWriter, load_dataset
 
 Progress = Callable[[int], None]
+LINKS_PER_BLOCK = 60_000  # sameAs quads held in memory before they are written
 EXPLORER_MAX_ARTICLES = 200  # ~5,000 nodes; beyond this, `kg view` writes the explorer on demand
 
 
@@ -126,18 +127,23 @@ def _finish(out: Path, records: RecordFile, offsets: dict[str, int], resolver: R
 
     t = time.perf_counter()
     where = locator(resolution)
-    summaries, signatures = [], []
+    linker, links, summaries = SameEventLinker(where.labels), [], []
     with GraphWriter(out) as writer:
+        # the merged graph: what is known of each entity across articles
+        writer.add_graph(list(entity_quads(resolution.entities)))
         for a in records.read_at(ArticleRecords, (offsets[i] for i in sorted(offsets))):
             where.set_article(a.doc.id, [(m.start, m.end, resolution.key_of(m)) for m in a.mentions])
             graph = article_quads(a.doc, a.mentions, resolution.key_of)
-            signatures += add_events(graph, a.events, where)
+            for signature in add_events(graph, a.events, where):
+                links += linker.add(signature)  # the same event in an earlier article
             add_relations(graph, a.relations, where)
             add_quantity_facts(graph, a.quantities, where)
             writer.add_graph(graph.quads)
             summaries.append(_summary(a))
-        # the merged graph: what is known of each entity across articles, and events they share
-        writer.add_graph([*entity_quads(resolution.entities), *link_same_events(signatures, where.labels)])
+            if len(links) >= LINKS_PER_BLOCK:
+                writer.add_graph(links, at_end=True)
+                links = []
+        writer.add_graph(links, at_end=True)
     records.write_keys(resolution.node_keys)
     timings["map_and_write"] = time.perf_counter() - t
     counts = dict(writer.counts)

@@ -10,7 +10,7 @@ work grows with the events of one kind at one place, not with the square of the 
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass
 
 from pyoxigraph import NamedNode, Quad
@@ -42,26 +42,38 @@ def _compatible(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a.startswith(b) or b.startswith(a)
 
 
-def link_same_events(events: list[EventSignature], labels: dict[str, str]) -> list[Quad]:
-    """owl:sameAs links (and their reasons) between events of different articles."""
-    buckets: dict[tuple[str, str], list[EventSignature]] = defaultdict(list)
-    for ev in sorted(events, key=lambda e: e.iri):
+class SameEventLinker:
+    """Links each event to the earliest recent report of the same event by another article."""
+
+    def __init__(self, labels: dict[str, str]) -> None:
+        self.labels = labels  # entity key -> label, for the reasons
+        self._recent: dict[tuple[str, str], deque[EventSignature]] = defaultdict(
+            lambda: deque(maxlen=MAX_CANDIDATES))
+
+    def add(self, ev: EventSignature) -> list[Quad]:
+        """The links (with their reasons) from this event to earlier ones; then it is remembered."""
         if ev.type in NEVER_MERGED or not ev.actors:
-            continue
+            return []
+        quads, linked = [], set()
         for place in sorted(ev.places) or [""]:
-            buckets[(ev.type, place)].append(ev)
-    links: dict[tuple[str, str], str] = {}
-    for (_type, _place), bucket in sorted(buckets.items()):
-        for i, ev in enumerate(bucket):
-            for earlier in bucket[max(0, i - MAX_CANDIDATES):i]:
-                if earlier.doc_id == ev.doc_id or (ev.iri, earlier.iri) in links:
+            bucket = self._recent[(ev.type, place)]
+            for earlier in bucket:
+                if earlier.doc_id == ev.doc_id or earlier.iri in linked:
                     continue
                 shared = ev.actors & earlier.actors
                 same_places = ev.places == earlier.places or not ev.places or not earlier.places
                 if shared and same_places and ev.status == earlier.status and _compatible(ev.time, earlier.time):
-                    links[(ev.iri, earlier.iri)] = _reason(ev, shared, labels)
+                    linked.add(earlier.iri)
+                    quads += _quads(ev.iri, earlier.iri, _reason(ev, shared, self.labels))
                     break
-    return list(_quads(links))
+            bucket.append(ev)
+        return quads
+
+
+def link_same_events(events: list[EventSignature], labels: dict[str, str]) -> list[Quad]:
+    """owl:sameAs links (and their reasons) between events of different articles, in this order."""
+    linker = SameEventLinker(labels)
+    return [q for ev in events for q in linker.add(ev)]
 
 
 def _reason(ev: EventSignature, shared: frozenset[str], labels: dict[str, str]) -> str:
@@ -71,14 +83,13 @@ def _reason(ev: EventSignature, shared: frozenset[str], labels: dict[str, str]) 
            f"compatible times"
 
 
-def _quads(links: dict[tuple[str, str], str]):
+def _quads(later: str, earlier: str, reason: str) -> list[Quad]:
     graph = NamedNode(str(iris.MERGED_GRAPH))
-    for (later, earlier), reason in sorted(links.items()):
-        s, o = NamedNode(later), NamedNode(earlier)
-        yield Quad(s, term(OWL.sameAs), o, graph)
-        stmt = NamedNode(str(iris.event_link(later, earlier)))
-        yield Quad(stmt, term(RDF.type), term(RDF.Statement), graph)
-        yield Quad(stmt, term(RDF.subject), s, graph)
-        yield Quad(stmt, term(RDF.predicate), term(OWL.sameAs), graph)
-        yield Quad(stmt, term(RDF.object), o, graph)
-        yield Quad(stmt, term(RDFS.comment), text(reason), graph)
+    s, o = NamedNode(later), NamedNode(earlier)
+    stmt = NamedNode(str(iris.event_link(later, earlier)))
+    return [Quad(s, term(OWL.sameAs), o, graph),
+            Quad(stmt, term(RDF.type), term(RDF.Statement), graph),
+            Quad(stmt, term(RDF.subject), s, graph),
+            Quad(stmt, term(RDF.predicate), term(OWL.sameAs), graph),
+            Quad(stmt, term(RDF.object), o, graph),
+            Quad(stmt, term(RDFS.comment), text(reason), graph)]

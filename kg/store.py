@@ -65,19 +65,27 @@ class GraphWriter:
         self._ttl = self._files.enter_context(atomic_open(self.out / GRAPH_TTL, "wb"))
         self._trig.write(self._header)
         self._ttl.write(self._header)
+        self._trig_end = self._files.enter_context(tempfile.TemporaryFile(dir=self.out))
+        self._ttl_end = self._files.enter_context(tempfile.TemporaryFile(dir=self.out))
         self._loader = _Loader(self.store)
         return self
 
-    def add_graph(self, quads: Sequence[ox.Quad]) -> None:
-        """One named graph's quads (all in the same graph), in a deterministic order."""
+    def add_graph(self, quads: Sequence[ox.Quad], *, at_end: bool = False) -> None:
+        """One named graph's quads (all in the same graph), in a deterministic order.
+
+        `at_end` holds the block back (on disk, not in memory) until every other graph is
+        written: links found while articles stream by still close the files, after the
+        articles they link. A graph may come in several blocks; TriG readers merge them.
+        """
         quads = list(dict.fromkeys(quads))  # a graph is a set: a node described twice is written once
         if not quads:
             return
+        trig, ttl = (self._trig_end, self._ttl_end) if at_end else (self._trig, self._ttl)
         chunk = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
-        self._trig.write(self._body(chunk))
+        trig.write(self._body(chunk))
         triples = self._union_triples(quads)
         if triples:
-            self._ttl.write(self._body(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)))
+            ttl.write(self._body(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)))
         self.counts["quads"] += len(quads)
         self.counts["triples"] += len(triples)
         self.counts["graphs"] += 1
@@ -118,6 +126,9 @@ class GraphWriter:
         try:
             if exc_type is None:
                 self._send()
+                for held, target in ((self._trig_end, self._trig), (self._ttl_end, self._ttl)):
+                    held.seek(0)
+                    shutil.copyfileobj(held, target)
                 self._loader.finish()
                 self.store.flush()
                 self._files.__exit__(None, None, None)  # both files replace the old ones
