@@ -9,7 +9,7 @@ import pytest
 
 from kg.query import QueryError, table, with_prefixes
 from kg.saved import (SavedQueryError, list_saved, load_saved, parse_param_args, parse_saved, render,
-                      run_saved, sparql_string)
+                      resolve_names, run_saved, sparql_string)
 from kg.store import open_store
 
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus"
@@ -249,3 +249,46 @@ def test_injection_attempts_are_harmless(store, value):
 
 def test_run_saved_reads_a_build_folder(example_build):
     assert table(run_saved(example_build, "who-met-whom")).rows
+
+
+# --- row limit and name resolution -----------------------------------------------------
+
+
+def test_row_limit_default_override_and_all(store):
+    assert load_saved("timeline").limit == 100
+    every = rows(store, "timeline", limit="0")
+    assert len(rows(store, "timeline", limit="3")) == 3
+    assert rows(store, "timeline", limit="3") == every[:3]
+    assert len(rows(store, "timeline")) == min(100, len(every))
+    with pytest.raises(SavedQueryError, match="whole number"):
+        render("timeline", {"limit": "ten"})
+    with pytest.raises(SavedQueryError, match="unknown param limit"):
+        render(parse_saved("# title: T\n# description: D\nSELECT * WHERE { }\n", "t"), {"limit": "1"})
+    assert "limit (optional)" in str(pytest.raises(SavedQueryError, render, "timeline", {"x": "1"}).value)
+
+
+def test_limit_header_needs_its_slot():
+    text = "# title: T\n# description: D\n# limit: 5\nSELECT * WHERE { ?s ?p ?o } LIMIT 5\n"
+    assert parse_saved(text, "t").limit == 5
+    with pytest.raises(SavedQueryError, match="no 'LIMIT 5'"):
+        parse_saved(text.replace("LIMIT 5", "LIMIT 6"), "t")
+
+
+def test_exact_name_is_found_by_lookup_before_any_scan(store):
+    iris = resolve_names(store, "sharaa")  # an alias, typed in lower case
+    assert [str(i) for i in iris] == [str(i) for i in resolve_names(store, "Ahmed al-Sharaa")]
+    assert resolve_names(store, "no such name at all") == []
+    rendered = render("events-of-actor", {"actor": "Islamic State"}, store=store)
+    assert "VALUES ?_actor_entity { <" in rendered and "CONTAINS" not in rendered
+
+
+def test_with_and_without_store_the_answers_agree(store):
+    for name, params in (("events-of-actor", {"actor": "Sharaa"}), ("troop-levels", {"place": "syria"}),
+                         ("evidence", {"entity": "Kurdistan Region"})):
+        plain = table(store.query(with_prefixes(render(name, params)), use_default_graph_as_union=True))
+        assert plain.rows and plain == table(run_saved("unused", name, params, store=store)), name
+
+
+def test_class_param_is_the_ontology_class(store):
+    assert "kg:Attack" in {r["type"] and "kg:" + r["type"] for r in rows(store, "timeline", type="ATTACK")}
+    assert rows(store, "timeline", type="NoSuchClass") == []
