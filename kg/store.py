@@ -95,17 +95,17 @@ class GraphWriter:
             self._send()
 
     def _union_triples(self, quads: list[ox.Quad]) -> list[ox.Triple]:
-        """The graph's triples not yet written to graph.ttl by an earlier graph."""
-        scoped: dict = {}  # subject -> only this article's graph can describe it
+        """The graph's triples not yet written to graph.ttl by an earlier graph.
+
+        A triple about one article's own node (its spans, events, statements), or pointing to
+        one, can only be stated by that article's graph; only the rest (roles, memberships,
+        relations between entities) is remembered to be written once.
+        """
+        scoped: dict = {}  # node -> minted for one article
         out = []
         for quad in quads:
-            subject = quad.subject
-            only_here = scoped.get(subject)
-            if only_here is None:
-                only_here = scoped[subject] = (isinstance(subject, ox.NamedNode)
-                                               and is_article_scoped(subject.value))
             triple = quad.triple
-            if not only_here:
+            if not (_article_scoped(quad.subject, scoped) or _article_scoped(quad.object, scoped)):
                 if triple in self._shared:
                     continue
                 self._shared.add(triple)
@@ -144,6 +144,13 @@ class GraphWriter:
                 _swap(self._dir, self.out / STORE_DIR)
             else:
                 shutil.rmtree(self._dir, ignore_errors=True)
+
+
+def _article_scoped(node, seen: dict) -> bool:
+    known = seen.get(node)
+    if known is None:
+        known = seen[node] = isinstance(node, ox.NamedNode) and is_article_scoped(node.value)
+    return known
 
 
 class _Loader:
