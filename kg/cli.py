@@ -91,7 +91,7 @@ def query(
 ) -> None:
     """Run a SPARQL query, a .rq file or a saved question over a build."""
     from kg.query import QueryError, run, serialize, table
-    from kg.saved import list_saved as saved_queries, render
+    from kg.saved import list_saved as saved_queries, run_saved
     from kg.store import NotABuild
 
     if list_saved:
@@ -102,12 +102,10 @@ def query(
     if build_dir is None or [sparql, file, saved].count(None) != 2:
         _fail("give a build folder and exactly one of: a query, --file, --saved")
     try:
-        if saved:
-            params = dict(_key_value(p) for p in param or [])
-            text = render(saved, params)
+        if saved:  # names are looked up in the store first: the query then starts from them
+            results = run_saved(build_dir, saved, dict(_key_value(p) for p in param or []))
         else:
-            text = file.read_text("utf-8") if file else sparql
-        results = run(build_dir, text)
+            results = run(build_dir, file.read_text("utf-8") if file else sparql)
     except (QueryError, NotABuild, OSError) as failure:
         _fail(str(failure))
     if fmt != "table":

@@ -19,6 +19,7 @@ from itertools import islice
 
 from spacy.language import Language
 
+from kg.extract.doctext import keep_text
 from kg.extract.entities import find_mentions
 from kg.extract.events import find_events
 from kg.extract.linking import QuantityFacts, attach, quantity_facts
@@ -47,6 +48,7 @@ class ArticleRecords:
 
 def extract_article(parsed, doc: Document, gazetteer: Gazetteer) -> ArticleRecords:
     """Every extractor over one parsed article; the Doc can be dropped afterwards."""
+    keep_text(parsed, doc.text)
     mentions, aliases = find_mentions(parsed, doc.id, gazetteer, doc.skipped)
     times = find_times(parsed, doc.published)
     quantities = [q for q in find_quantities(parsed) if not doc.is_skipped(q.start, q.end)]

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
+from spacy.attrs import LEMMA, ORTH
 from spacy.tokens import Doc, Span
 
-_TEXT, _LOWER, _CHUNKS = "newskg_text", "newskg_lower_ws", "newskg_chunks"
+_TEXT, _LOWER, _CHUNKS, _WORDS = "newskg_text", "newskg_lower_ws", "newskg_chunks", "newskg_words"
 
 
 def text_of(doc: Doc) -> str:
@@ -18,12 +19,29 @@ def text_of(doc: Doc) -> str:
     return text
 
 
+def keep_text(doc: Doc, text: str) -> None:
+    """Cache the text the Doc was made from (spaCy's tokenizer keeps every character, so it is
+    `doc.text`, without rebuilding it from the tokens)."""
+    doc.user_data[_TEXT] = text
+
+
 def lower_tokens(doc: Doc) -> list[str]:
     """Each token's lower-cased text with its trailing whitespace, to rebuild any span's text."""
     lowered = doc.user_data.get(_LOWER)
     if lowered is None:
         lowered = doc.user_data[_LOWER] = [t.text_with_ws.lower() for t in doc]
     return lowered
+
+
+def token_words(doc: Doc) -> tuple[list[str], list[str]]:
+    """Each token's text and lower-case lemma: rules that scan a whole Doc for a few words test
+    these plain strings, and make a Token (costly in spaCy) only where a word matches."""
+    words = doc.user_data.get(_WORDS)
+    if words is None:
+        strings = doc.vocab.strings
+        ids = doc.to_array([ORTH, LEMMA]).tolist() if len(doc) else []
+        words = doc.user_data[_WORDS] = ([strings[o] for o, _ in ids], [strings[lem].lower() for _, lem in ids])
+    return words
 
 
 def noun_chunk_at(doc: Doc, i: int) -> Span | None:

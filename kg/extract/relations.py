@@ -18,6 +18,7 @@ from importlib import resources
 import yaml
 from spacy.tokens import Doc, Token
 
+from kg.extract.doctext import token_words
 from kg.extract.entities import rules as entity_rules
 from kg.ontology import coarse_of
 from kg.records import Mention, RelationRecord
@@ -162,11 +163,21 @@ def _title_roles(doc: Doc, doc_id: str, person: Mention, index: _MentionIndex) -
     return out
 
 
+@lru_cache(maxsize=1)
+def _titles_ending_with() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The titles of the entity rules by their last word, longest first."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for title in entity_rules().titles:
+        out.setdefault(title[-1], []).append(title)
+    return {word: tuple(titles) for word, titles in out.items()}
+
+
 def _title_ending_at(doc: Doc, j: int, index: _MentionIndex) -> int:
     """Length of a title or role noun ending just before token j (0 if none)."""
-    for title in entity_rules().titles:
+    texts = token_words(doc)[0]
+    for title in _titles_ending_with().get(texts[j - 1] if j > 0 else "", ()):  # longest first
         n = len(title)
-        if j - n >= 0 and tuple(t.text for t in doc[j - n:j]) == title:
+        if j - n >= 0 and tuple(texts[j - n:j]) == title:
             return n
     for n in (3, 2, 1):
         if j - n < 0:
@@ -352,8 +363,9 @@ def _parts(doc: Doc, doc_id: str, index: _MentionIndex) -> list[RelationRecord]:
         return m if m is not None and coarse_of(m.kind) == "Organization" else None
 
     out = []
-    for noun in doc:
-        if noun.lemma_.lower() not in rules().part_nouns or noun.pos_ != "NOUN" or index.at(noun):
+    nouns = rules().part_nouns
+    for noun in (doc[i] for i, lemma in enumerate(token_words(doc)[1]) if lemma in nouns):
+        if noun.pos_ != "NOUN" or index.at(noun):
             continue
         objects = [o for p in noun.rights if p.dep_ == "prep" and p.lower_ in ("of", "in", "within")
                    for o in p.children if o.dep_ == "pobj"]
@@ -389,9 +401,11 @@ def _parts(doc: Doc, doc_id: str, index: _MentionIndex) -> list[RelationRecord]:
 def _led_by(doc: Doc, doc_id: str, index: _MentionIndex) -> list[RelationRecord]:
     """'the US-led coalition's mission under Operation Inherent Resolve': led by the US."""
     out = []
-    for tok in doc:
-        if tok.lower_ != "led" or tok.i < 2 or doc[tok.i - 1].text != "-":
+    texts = token_words(doc)[0]
+    for i in range(2, len(texts)):
+        if texts[i].lower() != "led" or texts[i - 1] != "-":
             continue
+        tok = doc[i]
         leader = index.at(doc[tok.i - 2])
         if leader is None:
             continue

@@ -14,6 +14,8 @@ from importlib import resources
 import yaml
 from spacy.tokens import Doc, Token
 
+from kg.extract.doctext import token_words
+
 LEXICON_FILE = "kg/data/triggers.yaml"
 FORMAT = "newskg-triggers/1"
 VERB_KEYS = {"lemma", "particle", "particle_optional", "objects", "objects_if_present", "object_labels",
@@ -328,7 +330,8 @@ def match_triggers(doc: Doc, lex: Lexicon) -> list[TriggerMatch]:
     license another trigger ('reduce military deployments': one event, not two) and verbs like
     'agreed to withdraw' whose complement is itself the event."""
     lemmas = {lemma for _, lemma in lex.entries}  # most words trigger nothing: test that first
-    matches = [m for m in (match_token(t, lex) for t in doc if t.lemma_.lower() in lemmas) if m is not None]
+    candidates = (doc[i] for i, lemma in enumerate(token_words(doc)[1]) if lemma in lemmas)
+    matches = [m for m in (match_token(t, lex) for t in candidates) if m is not None]
     nouns = {m.token.i for m in matches if not m.is_verbal}
     # "launched airstrikes": the noun names the event, the light verb only its agent
     matches = [m for m in matches if not (m.entry.object_is_instrument and m.required_object is not None
