@@ -1,7 +1,8 @@
 """Relations stated around mentions: posts people hold, places in places, parts, leaders.
 
-A pure function over a parsed Doc and its mentions; the lexicons live in kg/data/relations.yaml.
-The patterns are ones English news uses everywhere:
+A pure function over a parsed Doc and its mentions; the lexicons live in kg/data/relations.yaml
+(read by kg.extract.relation_rules), and posts are found by kg.extract.roles. The patterns are
+ones English news uses everywhere:
 - titles before a name, after an owner: "Iraqi Prime Minister X", "SDF spokesman Col. X";
 - a role phrase in apposition: "X, a spokesman for Qatar's Ministry of Y", "Egypt's intelligence chief, X";
 - a place in a place: "A in western B", "A, in C's B", "the Greek island of A", "the city's A district";
@@ -11,58 +12,24 @@ The patterns are ones English news uses everywhere:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
-
-import yaml
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 from kg.extract.doctext import token_words
-from kg.extract.entities import rules as entity_rules
+from kg.extract.relation_rules import MentionIndex, RelationRules, record, rules
+from kg.extract.roles import apposition_roles, title_roles
 from kg.ontology import coarse_of
 from kg.records import Mention, RelationRecord
 
-
-@dataclass(frozen=True)
-class RelationRules:
-    role_nouns: frozenset[str]
-    former: frozenset[str]
-    located_preps: frozenset[str]
-    place_rank: dict[str, int]
-    part_nouns: frozenset[str]
-    part_verbs: frozenset[str]
-    place_nouns: frozenset[str]
-    abbreviations: dict[str, str]
-    leader_roles: frozenset[str]
-    place_noun_kinds: dict[str, str]
-    place_noun_rank: dict[str, int]
-    group_nouns: frozenset[str]
-
-
-@lru_cache(maxsize=1)
-def rules() -> RelationRules:
-    path = resources.files("kg.data").joinpath("relations.yaml")
-    data = yaml.safe_load(path.read_text("utf-8"))
-    try:
-        return RelationRules(
-            frozenset(w.lower() for w in data["role_nouns"]), frozenset(data["former_markers"]),
-            frozenset(data["located_preps"]), dict(data["place_rank"]),
-            frozenset(data["part_nouns"]), frozenset(data["part_verbs"]),
-            frozenset(data["place_nouns"]), dict(data["title_abbreviations"]),
-            frozenset(data["leader_roles"]), dict(data["place_noun_kinds"]), dict(data["place_noun_rank"]),
-            frozenset(data["group_nouns"]))
-    except (KeyError, TypeError) as err:
-        raise ValueError(f"{path}: missing or malformed lexicon {err}") from err
+__all__ = ["RelationRules", "find_relations", "rules"]
 
 
 def find_relations(doc: Doc, doc_id: str, mentions: list[Mention]) -> list[RelationRecord]:
     """Every relation the patterns above find, deduplicated and sorted by position."""
-    index = _MentionIndex(doc, mentions)
+    index = MentionIndex(doc, mentions)
     found: list[RelationRecord] = []
     for m in mentions:
         if coarse_of(m.kind) == "Person":
-            found += _title_roles(doc, doc_id, m, index) + _apposition_roles(doc, doc_id, m, index)
+            found += title_roles(doc, doc_id, m, index) + apposition_roles(doc, doc_id, m, index)
         elif coarse_of(m.kind) == "Place":
             found += _located(doc, doc_id, m, index)
         if coarse_of(m.kind) == "Organization":
@@ -74,190 +41,16 @@ def find_relations(doc: Doc, doc_id: str, mentions: list[Mention]) -> list[Relat
     return sorted(unique.values(), key=lambda r: (r.subject, r.predicate, r.object or (0, 0), r.role or ""))
 
 
-class _MentionIndex:
-    """Which mention covers a token, so rules can move between parse and mentions."""
-
-    def __init__(self, doc: Doc, mentions: list[Mention]) -> None:
-        self.by_token: dict[int, Mention] = {}
-        for m in mentions:
-            span = doc.char_span(m.start, m.end, alignment_mode="expand")
-            if span is not None:
-                for t in span:
-                    self.by_token[t.i] = m
-
-    def at(self, token: Token | None) -> Mention | None:
-        return None if token is None else self.by_token.get(token.i)
-
-    def last_before(self, token: Token, wanted, sentences: int = 1) -> Mention | None:
-        """The nearest mention `wanted` accepts in this or the `sentences` previous ones: what
-        'its' or 'the city' refers to."""
-        first = token.sent.start
-        for _ in range(sentences):
-            if first > 0:
-                first = token.doc[first - 1].sent.start
-        for i in range(token.i - 1, first - 1, -1):
-            m = self.by_token.get(i)
-            if m is not None and wanted(m):
-                return m
-        return None
-
-
 def _leader(post: RelationRecord) -> RelationRecord:
     """'SDF commander Mazloum Abdi': the organization is led by the holder of its top post."""
     return RelationRecord(post.doc_id, "led_by", post.object, post.subject, post.evidence, None, False,
                           round(post.confidence - 0.2, 2))
 
 
-def _record(doc_id: str, predicate: str, subj: Mention, obj: Mention | None, sentence, role=None,
-            former=False, confidence=0.7) -> RelationRecord:
-    return RelationRecord(doc_id, predicate, subj.span, obj.span if obj else None, sentence,
-                          role, former, confidence)
-
-
-ACTOR_COARSE = ("Organization", "Place")
 ARMED_KINDS = {"ArmedGroup", "MilitaryOrganization", "MilitaryCommand", "Coalition"}
-POST_PREPS = ("for", "at", "of", "with", "in", "to", "on")
 
 
-def _title_roles(doc: Doc, doc_id: str, person: Mention, index: _MentionIndex) -> list[RelationRecord]:
-    """Titles before a name, read right to left, and whose post the outermost one is.
-
-    'Pentagon spokesman Col. Mark Ellison' -> Colonel; spokesman of the Pentagon.
-    'U.S. special envoy X', 'Kharkiv Mayor X', 'ousted President X', "Egypt's intelligence chief X".
-    """
-    first = doc.char_span(person.start, person.end, alignment_mode="expand")
-    if first is None:
-        return []
-    segments, j = [], first.start
-    while len(segments) < 3:
-        n = _title_ending_at(doc, j, index)
-        if not n:
-            break
-        segments.append((j - n, j))
-        j -= n
-    if not segments:
-        return []
-    # lowercase modifiers of the outermost title belong to it: "Hamas military chief X"
-    while j - 1 >= 0 and doc[j - 1].is_lower and doc[j - 1].pos_ in ("NOUN", "ADJ") \
-            and doc[j - 1].dep_ in ("compound", "amod") and doc[j - 1].lower_ not in rules().former \
-            and index.at(doc[j - 1]) is None and segments[-1][0] - j < 2:
-        j -= 1
-        segments[-1] = (j, segments[-1][1])
-    k, former = j - 1, False
-    if k >= 0 and doc[k].lower_ in rules().former:
-        former, k = True, k - 1
-    if k >= 1 and doc[k].tag_ == "POS":
-        k -= 1
-    owner = index.at(doc[k]) if k >= 0 else None
-    if owner is person or (owner is not None and coarse_of(owner.kind) not in ACTOR_COARSE):
-        owner = None
-    if owner is not None and not former:
-        before = doc.char_span(owner.start, owner.end, alignment_mode="expand")
-        former = before is not None and before.start > 0 and doc[before.start - 1].lower_ in rules().former
-    out = []
-    for n, (a, b) in enumerate(segments):
-        outer = n == len(segments) - 1
-        who = owner if outer else None
-        out.append(_record(doc_id, "holds_role", person, who, person.sentence, _label(doc[a:b]),
-                           former and outer, 0.9 if who else 0.8))
-    return out
-
-
-@lru_cache(maxsize=1)
-def _titles_ending_with() -> dict[str, tuple[tuple[str, ...], ...]]:
-    """The titles of the entity rules by their last word, longest first."""
-    out: dict[str, list[tuple[str, ...]]] = {}
-    for title in entity_rules().titles:
-        out.setdefault(title[-1], []).append(title)
-    return {word: tuple(titles) for word, titles in out.items()}
-
-
-def _title_ending_at(doc: Doc, j: int, index: _MentionIndex) -> int:
-    """Length of a title or role noun ending just before token j (0 if none)."""
-    texts = token_words(doc)[0]
-    for title in _titles_ending_with().get(texts[j - 1] if j > 0 else "", ()):  # longest first
-        n = len(title)
-        if j - n >= 0 and tuple(texts[j - n:j]) == title:
-            return n
-    for n in (3, 2, 1):
-        if j - n < 0:
-            continue
-        words = doc[j - n:j]
-        if (words.text.lower() in rules().role_nouns and words[-1].pos_ in ("NOUN", "PROPN")
-                and all(index.at(t) is None for t in words)):
-            return n
-    return 0
-
-
-def _label(words) -> str:
-    """The post as written, abbreviations spelled out: 'Col.' -> 'Colonel'."""
-    text = " ".join(t.text for t in words)
-    return rules().abbreviations.get(text, text)
-
-
-def _role_phrase(noun: Token, index: _MentionIndex, person: Mention):
-    """(label, organization, former) for a role noun heading a phrase: 'a spokesman for Qatar's
-    Ministry of Foreign Affairs' -> the ministry (the object of the preposition, not its possessive)."""
-    mods = [c for c in noun.lefts if c.dep_ in ("compound", "amod") and c.is_lower
-            and c.lower_ not in rules().former and index.at(c) is None]
-    label = " ".join(t.text for t in [*mods, noun])
-    former = any(t.lower_ in rules().former for t in noun.subtree if t.i < noun.i)
-
-    def actor(tok):
-        m = index.at(tok)
-        return m if m is not None and m is not person and coarse_of(m.kind) in ACTOR_COARSE else None
-
-    owner = None
-    for prep in (c for c in noun.rights if c.dep_ == "prep" and c.lower_ in POST_PREPS):
-        owner = next((actor(o) for o in prep.children if o.dep_ == "pobj" and actor(o)), None)
-        if owner:
-            break
-    if owner is None:
-        owner = next((actor(c) for c in noun.lefts if c.dep_ in ("poss", "compound", "amod", "nmod")
-                      and actor(c)), None)
-    if owner is None:
-        owner = next((actor(t) for t in noun.subtree if actor(t)), None)
-    if owner is None and any(c.dep_ == "poss" and c.lower_ == "its" for c in noun.lefts):
-        owner = index.last_before(noun, lambda m: coarse_of(m.kind) == "Organization")  # "China's defence ministry ... Its spokesman, X"
-    return label, owner, former
-
-
-def _apposition_roles(doc: Doc, doc_id: str, person: Mention, index: _MentionIndex) -> list[RelationRecord]:
-    """'X, CENTCOM commander,' / 'X, a spokesman for Y' / "Egypt's intelligence chief, X" /
-    'X, who is also foreign minister'."""
-    span = doc.char_span(person.start, person.end, alignment_mode="expand")
-    if span is None:
-        return []
-    nouns = []
-    if span.end < len(doc) and doc[span.end].text == ",":
-        for tok in doc[span.end + 1: min(len(doc), span.end + 9)]:
-            if tok.text in (",", ".", ";") or tok.pos_ in ("VERB", "AUX"):
-                break
-            if _is_role_noun(tok, index):
-                nouns.append(tok)
-                break
-    root = span.root
-    if root.dep_ == "appos" and _is_role_noun(root.head, index):
-        nouns.append(root.head)
-    nouns += [c for c in root.rights if c.dep_ == "appos" and _is_role_noun(c, index)]  # 'X of Y, the top Z'
-    for clause in (c for c in root.children if c.dep_ == "relcl" and c.lemma_ == "be"):
-        nouns += [c for c in clause.children if c.dep_ == "attr" and _is_role_noun(c, index)]
-    out = []
-    for noun in dict.fromkeys(nouns):
-        label, owner, former = _role_phrase(noun, index, person)
-        out.append(_record(doc_id, "holds_role", person, owner, person.sentence, label, former,
-                           0.8 if owner else 0.6))
-    return out
-
-
-def _is_role_noun(tok: Token, index: _MentionIndex) -> bool:
-    """A post noun, alone or with the word before it ('top Democrat', 'special envoy')."""
-    before = tok.doc[tok.i - 1].lower_ + " " if tok.i > 0 else ""
-    return ((tok.lower_ in rules().role_nouns or before + tok.lower_ in rules().role_nouns)
-            and tok.pos_ in ("NOUN", "PROPN") and index.at(tok) is None)
-
-
-def _located(doc: Doc, doc_id: str, place: Mention, index: _MentionIndex) -> list[RelationRecord]:
+def _located(doc: Doc, doc_id: str, place: Mention, index: MentionIndex) -> list[RelationRecord]:
     """A place followed by 'in <place>', or preceded by '<place>'s'."""
     span = doc.char_span(place.start, place.end, alignment_mode="expand")
     if span is None:
@@ -270,13 +63,13 @@ def _located(doc: Doc, doc_id: str, place: Mention, index: _MentionIndex) -> lis
     if len(after) and after[0].lower_ in rules().located_preps:
         container = _container_after(doc, after[1:], index)
         if container is not None and _contains(container, place):
-            out.append(_record(doc_id, "located_in", place, container, place.sentence, confidence=0.8))
+            out.append(record(doc_id, "located_in", place, container, place.sentence, confidence=0.8))
     # 'the northern Philippine island of Luzon': the kind noun's place modifier contains X
     if span.start >= 2 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].lower_ in rules().place_nouns:
         for mod in doc[span.start - 2].lefts:
             container = index.at(mod)
             if mod.dep_ in ("amod", "compound", "poss") and container is not None and _contains(container, place):
-                out.append(_record(doc_id, "located_in", place, container, place.sentence, confidence=0.7))
+                out.append(record(doc_id, "located_in", place, container, place.sentence, confidence=0.7))
     # "Y's X"; "the city's X" (the city last named before)
     if span.start >= 2 and doc[span.start - 1].tag_ == "POS":
         container = index.at(doc[span.start - 2])
@@ -284,7 +77,7 @@ def _located(doc: Doc, doc_id: str, place: Mention, index: _MentionIndex) -> lis
         if container is None and kind and doc[span.start - 3: span.start - 2].text.lower() == "the":
             container = index.last_before(doc[span.start - 2], lambda m: m.kind == kind)
         if container is not None and _contains(container, place, _level(doc, span)):
-            out.append(_record(doc_id, "located_in", place, container, place.sentence, confidence=0.8))
+            out.append(record(doc_id, "located_in", place, container, place.sentence, confidence=0.8))
     return out
 
 
@@ -296,7 +89,7 @@ def _level(doc: Doc, span) -> int | None:
     return None
 
 
-def _container_after(doc: Doc, tokens, index: _MentionIndex) -> Mention | None:
+def _container_after(doc: Doc, tokens, index: MentionIndex) -> Mention | None:
     """The first place after a preposition, past adjectives; past a possessive to the possessed."""
     for tok in tokens:
         container = index.at(tok)
@@ -318,7 +111,7 @@ def _contains(outer: Mention, inner: Mention, inner_rank: int | None = None) -> 
             and rank.get(outer.kind, 0) > inner_rank)
 
 
-def _part_of(doc: Doc, doc_id: str, org: Mention, index: _MentionIndex) -> list[RelationRecord]:
+def _part_of(doc: Doc, doc_id: str, org: Mention, index: MentionIndex) -> list[RelationRecord]:
     """"Iraq's Counter Terrorism Service", "the Iraqi Parliament": an organization of a country."""
     span = doc.char_span(org.start, org.end, alignment_mode="expand")
     if span is None:
@@ -335,7 +128,7 @@ def _part_of(doc: Doc, doc_id: str, org: Mention, index: _MentionIndex) -> list[
         if entry is not None and entry.key != org.key:
             return [RelationRecord(doc_id, "part_of", org.span, None, org.sentence, entry.key, False, 0.7)]
     if owner is not None and owner is not org and coarse_of(owner.kind) in ("Place", "Organization"):
-        return [_record(doc_id, "part_of", org, owner, org.sentence, confidence=0.8)]
+        return [record(doc_id, "part_of", org, owner, org.sentence, confidence=0.8)]
     return []
 
 
@@ -355,7 +148,7 @@ def _country_in_name(span):
     return entry
 
 
-def _parts(doc: Doc, doc_id: str, index: _MentionIndex) -> list[RelationRecord]:
+def _parts(doc: Doc, doc_id: str, index: MentionIndex) -> list[RelationRecord]:
     """A group inside another: 'X is (formally) part of Y', 'X forms the backbone of Y',
     "Y's Sahel affiliate, X", 'X, an affiliate of Y'."""
     def org(tok):
@@ -394,11 +187,11 @@ def _parts(doc: Doc, doc_id: str, index: _MentionIndex) -> list[RelationRecord]:
             parts += [org(c) for c in verb.children if c.dep_ == "nsubj" and org(c)]
         for part in dict.fromkeys(p for p in parts if p is not None):
             if part is not whole and (part.key is None or part.key != whole.key):
-                out.append(_record(doc_id, "part_of", part, whole, part.sentence, confidence=0.75))
+                out.append(record(doc_id, "part_of", part, whole, part.sentence, confidence=0.75))
     return out
 
 
-def _led_by(doc: Doc, doc_id: str, index: _MentionIndex) -> list[RelationRecord]:
+def _led_by(doc: Doc, doc_id: str, index: MentionIndex) -> list[RelationRecord]:
     """'the US-led coalition's mission under Operation Inherent Resolve': led by the US."""
     out = []
     texts = token_words(doc)[0]
@@ -416,5 +209,5 @@ def _led_by(doc: Doc, doc_id: str, index: _MentionIndex) -> list[RelationRecord]
         led = [index.at(t) for t in head.subtree if index.at(t) and index.at(t) is not leader
                and coarse_of(index.at(t).kind) in ("Organization", "Event")]
         for m in dict.fromkeys(led):
-            out.append(_record(doc_id, "led_by", m, leader, m.sentence, confidence=0.7))
+            out.append(record(doc_id, "led_by", m, leader, m.sentence, confidence=0.7))
     return out
