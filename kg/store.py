@@ -52,7 +52,7 @@ class GraphWriter:
         self.out = Path(out_dir)
         self.counts: dict[str, int] = {"triples": 0, "quads": 0, "graphs": 0}
         self._header = _prefix_header()
-        self._shared: set[ox.Triple] = set()  # triples of subjects not scoped to one article
+        self._shared: set[ox.Triple] = set()  # triples between shared nodes, written once
         self._pending: list[bytes] = []
         self._pending_quads = 0
 
