@@ -53,6 +53,7 @@ class GraphWriter:
         self.counts: dict[str, int] = {"triples": 0, "quads": 0, "graphs": 0}
         self._header = _prefix_header()
         self._shared: set[ox.Triple] = set()  # triples between shared nodes, written once
+        self._graphs: set[ox.NamedNode] = set()  # a graph may come in several blocks
         self._pending: list[bytes] = []
         self._pending_quads = 0
 
@@ -88,7 +89,8 @@ class GraphWriter:
             ttl.write(self._body(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)))
         self.counts["quads"] += len(quads)
         self.counts["triples"] += len(triples)
-        self.counts["graphs"] += 1
+        self._graphs.add(quads[0].graph_name)
+        self.counts["graphs"] = len(self._graphs)
         self._pending.append(chunk)
         self._pending_quads += len(quads)
         if self._pending_quads >= self.BATCH:

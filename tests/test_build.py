@@ -188,6 +188,9 @@ def test_store_and_graph_files_hold_the_same_quads(example_build):
     union = {q.triple for q in in_store}
     in_ttl = [q.triple for q in ox.parse(path=str(example_build / GRAPH_TTL), format=ox.RdfFormat.TURTLE)]
     assert len(in_ttl) == len(set(in_ttl)) and set(in_ttl) == union  # each triple once
+    counts = json.loads((example_build / "report.json").read_text())["counts"]
+    assert counts["graphs"] == len(list(store.named_graphs()))  # the merged graph comes in 2 blocks
+    assert (counts["quads"], counts["triples"]) == (len(in_store), len(union))
 
 
 def test_typed_literals_are_written_as_the_store_keeps_them():
