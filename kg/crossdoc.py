@@ -70,12 +70,6 @@ class SameEventLinker:
         return quads
 
 
-def link_same_events(events: list[EventSignature], labels: dict[str, str]) -> list[Quad]:
-    """owl:sameAs links (and their reasons) between events of different articles, in this order."""
-    linker = SameEventLinker(labels)
-    return [q for ev in events for q in linker.add(ev)]
-
-
 def _reason(ev: EventSignature, shared: frozenset[str], labels: dict[str, str]) -> str:
     who = ", ".join(sorted(labels.get(k, k) for k in shared))
     where = ", ".join(sorted(labels.get(k, k) for k in ev.places)) or "no place stated"

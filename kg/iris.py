@@ -36,7 +36,11 @@ def entity(key: str) -> URIRef:
 
 
 def document(doc_id: str) -> URIRef:
-    return URIRef(BASE + "doc/" + _part(doc_id))
+    return URIRef(_document(doc_id))
+
+
+def _document(doc_id: str) -> str:
+    return BASE + "doc/" + _part(doc_id)
 
 
 def doc_graph(doc_id: str) -> URIRef:
@@ -51,7 +55,7 @@ def span(doc_id: str, start: int, end: int) -> URIRef:
 
 def span_iri(doc_id: str, start: int, end: int) -> str:
     """`span` as a plain string: RDF mapping mints one per mention, sentence and trigger."""
-    return f"{BASE}doc/{_part(doc_id)}#char={start},{end}"
+    return f"{_document(doc_id)}#char={start},{end}"
 
 
 def source(path_or_url: str) -> URIRef:

@@ -115,22 +115,21 @@ class ArticleGraph:
         if (start, end) in self._spans:
             return node
         self._spans.add((start, end))
-        add, quads, graph = Quad, self.quads, self.graph
-        quads.append(add(node, _TYPE, term(kind), graph))
-        quads.append(add(node, _TYPE, _OFFSET_STRING, graph))
-        quads.append(add(node, _BEGIN, integer(start), graph))
-        quads.append(add(node, _END, integer(end), graph))
-        quads.append(add(node, _ANCHOR, Literal(self.doc.text[start:end]), graph))
-        quads.append(add(node, _CONTEXT, self.context, graph))
+        self.add(node, _TYPE, term(kind))
+        self.add(node, _TYPE, _OFFSET_STRING)
+        self.add(node, _BEGIN, integer(start))
+        self.add(node, _END, integer(end))
+        self.add(node, _ANCHOR, Literal(self.doc.text[start:end]))
+        self.add(node, _CONTEXT, self.context)
         if sentence is not None:
-            quads.append(add(node, _SENTENCE, self.span(*sentence, kind=NIF.Sentence), graph))
+            self.add(node, _SENTENCE, self.span(*sentence, kind=NIF.Sentence))
         if rule:
-            quads.append(add(node, _EXTRACTED_BY, Literal(rule), graph))
+            self.add(node, _EXTRACTED_BY, Literal(rule))
         return node
 
     def mention(self, m: Mention, entity_key: str) -> None:
         node = self.span(m.start, m.end, sentence=m.sentence, rule=m.rule)
-        self.quads.append(Quad(entity_node(entity_key), _DENOTED_BY, node, self.graph))
+        self.add(entity_node(entity_key), _DENOTED_BY, node)
 
 
 def article_quads(doc: Document, mentions: Iterable[Mention], key_of: Callable[[Mention], str | None]
