@@ -17,7 +17,7 @@ from importlib import resources
 import yaml
 from spacy.tokens import Doc, Span as SpacySpan
 
-from kg.extract.doctext import text_of
+from kg.extract.doctext import entities, sentence_of, text_of
 from kg.extract.entity_context import dateline, places_named_like_people, with_owner
 from kg.gazetteer import Gazetteer
 from kg.ontology import kinds_table
@@ -61,7 +61,7 @@ def find_mentions(doc: Doc, doc_id: str, gazetteer: Gazetteer,
                   skipped: tuple[Span, ...] = ()) -> tuple[list[Mention], list[Alias]]:
     """All entity mentions of one document (outside `skipped` spans) and the aliases it defines."""
     found = []
-    for ent in doc.ents:
+    for ent in entities(doc):
         if any(s < ent.end_char and ent.start_char < e for s, e in skipped):
             continue
         mention = _mention(ent, doc_id, gazetteer)
@@ -133,7 +133,7 @@ def _ontology_kinds() -> dict[str, str]:
 
 
 def _make(span: SpacySpan, doc_id: str, kind: str, name: str, key: str | None, rule: str) -> Mention:
-    sent = span.sent
+    sent = sentence_of(span.doc, span.start)
     return Mention(doc_id=doc_id, start=span.start_char, end=span.end_char, text=span.text, kind=kind,
                    sentence=(sent.start_char, sent.end_char), key=key, rule=rule, name=name)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
+from kg.extract.doctext import sentence_of
 from kg.records import HAPPENED, HYPOTHETICAL, NEGATED, ONGOING, PLANNED, REPORTED
 from kg.extract.triggers import Lexicon
 
@@ -178,7 +179,7 @@ def find_status(trigger: Token, is_verbal: bool, is_statement: bool, lex: Lexico
         return PLANNED
     if planned_by_governor:
         # "has agreed to transfer control ..., though that process remains ongoing"
-        sentence_words = {t.lemma_.lower() for t in trigger.sent}
+        sentence_words = {t.lemma_.lower() for t in sentence_of(trigger.doc, trigger.i)}
         if sentence_words & cues.get("ongoing_words", frozenset()):
             return ONGOING
         return PLANNED

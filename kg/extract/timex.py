@@ -27,6 +27,7 @@ from typing import Any
 
 import yaml
 
+from kg.extract.doctext import entities
 from kg.records import TimeValue
 
 MIN_YEAR, MAX_YEAR = 1800, 2100
@@ -272,7 +273,7 @@ def find_times(doc, published: dt.date | None = None) -> list[TimeValue]:
     """
     published = _as_date(published)
     found: list[TimeValue] = []
-    for ent in doc.ents:
+    for ent in entities(doc):
         is_time = ent.label_ in TIME_LABELS
         # Other labels get no publication date: "May" as a PERSON must not become a month.
         time = normalize(ent.text, published if is_time else None,
