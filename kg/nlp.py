@@ -17,10 +17,12 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+from bisect import bisect_right
 from functools import lru_cache
 from importlib import resources
 
 import spacy
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -96,10 +98,19 @@ def title_abbreviations() -> list[str]:
 
 @Language.component("newskg_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
-    """A line break ends a sentence (set before the parser, which respects it)."""
-    for token in doc[1:]:
-        if "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_:
-            token.is_sent_start = True
+    """A line break ends a sentence (set before the parser, which respects it): the token after
+    one whose text or trailing space holds a newline starts one. Found from the newlines of the
+    text, not by making a Token of every word."""
+    text = doc.text
+    newline = text.find("\n")
+    if newline < 0:
+        return doc
+    starts = doc.to_array(IDX).tolist()
+    while newline >= 0:
+        after = bisect_right(starts, newline)  # the token after the one holding this newline
+        if after < len(doc):
+            doc[after].is_sent_start = True
+        newline = text.find("\n", newline + 1)
     return doc
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.doctext import noun_chunk_at, text_of
+from kg.extract.doctext import entities, noun_chunk_at, sentences, text_of
 from kg.records import Argument
 from kg.extract.status import governing_frames
 from kg.extract.triggers import Lexicon, TriggerMatch
@@ -37,7 +37,7 @@ class ArgumentFinder:
     def __init__(self, doc: Doc, lex: Lexicon):
         self.doc, self.lex = doc, lex
         self.entity_of: dict[int, Span] = {}
-        for ent in doc.ents:
+        for ent in entities(doc):
             if ent.label_ not in NON_REFERRING:
                 for t in ent:
                     self.entity_of[t.i] = ent
@@ -54,9 +54,9 @@ class ArgumentFinder:
 
     def _antecedent(self, pron: Token) -> Span | None:
         """The last person named before a 'he'/'she', within a couple of sentences."""
-        sent_starts = [s.start for s in self.doc.sents if s.start <= pron.i]
+        sent_starts = [s.start for s in sentences(self.doc) if s.start <= pron.i]
         floor = sent_starts[max(0, len(sent_starts) - 1 - PRONOUN_LOOKBACK_SENTENCES)] if sent_starts else 0
-        people = [e for e in self.doc.ents if e.label_ in self.lex.words("person_labels")
+        people = [e for e in entities(self.doc) if e.label_ in self.lex.words("person_labels")
                   and floor <= e.start and e.end <= pron.i]
         return people[-1] if people else None
 

@@ -17,7 +17,7 @@ from importlib import resources
 import yaml
 from spacy.tokens import Doc, Span as SpacySpan
 
-from kg.extract.doctext import text_of
+from kg.extract.doctext import entities, sentence_of, text_of, token_words
 from kg.extract.entity_context import dateline, places_named_like_people, with_owner
 from kg.gazetteer import Gazetteer
 from kg.ontology import kinds_table
@@ -61,7 +61,7 @@ def find_mentions(doc: Doc, doc_id: str, gazetteer: Gazetteer,
                   skipped: tuple[Span, ...] = ()) -> tuple[list[Mention], list[Alias]]:
     """All entity mentions of one document (outside `skipped` spans) and the aliases it defines."""
     found = []
-    for ent in doc.ents:
+    for ent in entities(doc):
         if any(s < ent.end_char and ent.start_char < e for s, e in skipped):
             continue
         mention = _mention(ent, doc_id, gazetteer)
@@ -128,12 +128,21 @@ def _ruled(span: SpacySpan, kind: str, key: str | None, doc_id: str, gaz: Gazett
     return _make(span, doc_id, kind, _display_name(span.text), None, "pattern")
 
 
+@lru_cache(maxsize=1)
+def _titles_starting_with() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The titles by their first word, longest first: a name is tested only against its own."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for title in rules().titles:
+        out.setdefault(title[0], []).append(title)
+    return {word: tuple(titles) for word, titles in out.items()}
+
+
 def _ontology_kinds() -> dict[str, str]:
     return kinds_table()
 
 
 def _make(span: SpacySpan, doc_id: str, kind: str, name: str, key: str | None, rule: str) -> Mention:
-    sent = span.sent
+    sent = sentence_of(span.doc, span.start)
     return Mention(doc_id=doc_id, start=span.start_char, end=span.end_char, text=span.text, kind=kind,
                    sentence=(sent.start_char, sent.end_char), key=key, rule=rule, name=name)
 
@@ -144,9 +153,10 @@ def _trim(ent: SpacySpan) -> SpacySpan | None:
     while start < end and doc[start].lower_ in ("the", "a", "an"):
         start += 1
     if start < end and (ent.label_ == "PERSON" or _rank_first(doc, start, end)):
-        for title in rules().titles:
+        words = token_words(doc)[0]
+        for title in _titles_starting_with().get(words[start], ()):
             n = len(title)
-            if end - start > n and tuple(t.text for t in doc[start:start + n]) == title:
+            if end - start > n and tuple(words[start:start + n]) == title:
                 start += n
                 break
     while end > start and (doc[end - 1].text in ("'s", "’s", "'", "’", "-", ",", ".") or doc[end - 1].is_digit):
@@ -158,7 +168,8 @@ def _trim(ent: SpacySpan) -> SpacySpan | None:
 
 def _rank_first(doc: Doc, start: int, end: int) -> bool:
     """'Capt. Jones' tagged as an organization: an abbreviated rank before a name means a person."""
-    return end - start > 1 and doc[start].text.endswith(".") and (doc[start].text,) in rules().titles
+    word = token_words(doc)[0][start]
+    return end - start > 1 and word.endswith(".") and (word,) in _titles_starting_with().get(word, ())
 
 
 def _extend_by_place_head(span: SpacySpan, label: str) -> tuple[SpacySpan, str | None, str | None]:

@@ -15,7 +15,7 @@ import re
 
 from spacy.tokens import Doc
 
-from kg.extract.doctext import text_of
+from kg.extract.doctext import sentence_of, text_of
 from kg.gazetteer import Gazetteer
 from kg.records import Mention, Span
 
@@ -44,7 +44,7 @@ def dateline(doc: Doc, doc_id: str, gaz: Gazetteer, found: list[Mention],
     span = doc.char_span(s, s + len(name), alignment_mode="contract")
     if span is None:
         return []
-    sent = span.sent
+    sent = sentence_of(doc, span.start)
     return [Mention(doc_id, span.start_char, span.end_char, span.text, entry.kind,
                     (sent.start_char, sent.end_char), entry.key, "dateline", entry.name)]
 

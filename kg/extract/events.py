@@ -12,7 +12,7 @@ import re
 
 from spacy.tokens import Doc, Token
 
-from kg.extract.doctext import text_of
+from kg.extract.doctext import entities, sentence_of, text_of
 from kg.records import Argument, EventRecord, Span
 from kg.extract.arguments import NON_REFERRING, PARTICIPANT_ROLES, ArgumentFinder
 from kg.extract.status import find_status
@@ -121,7 +121,7 @@ def _confidence(m: TriggerMatch, args: list[Argument], lex: Lexicon) -> float:
 def _names_entity(args: list[Argument], finder: ArgumentFinder) -> bool:
     """A nominal trigger is an event when it names a participant or a place by name ('a truce
     in Gaza', 'the meeting of the Contact Group'), not when it is a bare common noun."""
-    ent_spans = {(e.start_char, e.end_char) for e in finder.doc.ents if e.label_ not in NON_REFERRING}
+    ent_spans = {(e.start_char, e.end_char) for e in entities(finder.doc) if e.label_ not in NON_REFERRING}
     return any(a.role in PARTICIPANT_ROLES + ("place",) and (a.start, a.end) in ent_spans for a in args)
 
 
@@ -150,7 +150,7 @@ def find_events(doc: Doc, doc_id: str, skipped: tuple[Span, ...] = ()) -> list[E
         if m.entry.needs_participant and not absorbed.get(m.token.i) and not _names_entity(args, finder):
             continue
         start, end = _trigger_span(doc, m)
-        sent = m.token.sent
+        sent = sentence_of(doc, m.token.i)
         sentence = _clip_sentence(sent.start_char, sent.end_char, skipped, text_of(doc))
         is_statement = m.type == "Statement"
         records.append(EventRecord(

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Token
 
 import re
 
-from kg.extract.doctext import text_of
+from kg.extract.doctext import sentence_of, text_of
 from kg.extract.quantities import is_measure
 from kg.ontology import coarse_of
 from kg.records import EventRecord, Mention, Quantity, TimeValue
@@ -159,7 +159,7 @@ def quantity_facts(doc: Doc, quantities: list[Quantity], mentions: list[Mention]
         span = doc.char_span(q.start, q.end, alignment_mode="expand")
         if span is None:
             continue
-        sent = span.sent
+        sent = sentence_of(doc, span.start)
         when = [t for t in times if t.start is not None and sent.start_char <= t.start < sent.end_char
                 and t.value]
         time = next((t for t in when if not is_dateline(doc, t)), when[0] if when else None)

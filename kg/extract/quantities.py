@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 import yaml
 from spacy.tokens import Doc, Span
 
-from kg.extract.doctext import lower_tokens, text_of
+from kg.extract.doctext import lower_tokens, sentences, text_of
 from kg.records import Quantity
 
 LEXICON_FILE = "quantities.yaml"
@@ -93,13 +93,17 @@ def _lexicon() -> dict[str, Any]:
     if missing or odd:
         raise ValueError(f"{path}: missing sections {missing} or entries without a number {odd}")
     units = set().union(*raw["units"].values())
+    vague_starts = _first_words(raw["vague"]) | _first_words(raw["vague_prefixes"])
     return {**raw, **raw["connectors"], "units": units | {_singular(u) for u in units},
             "pre": {w: fam for fam, ws in raw["qualifiers"].items() for w in ws},
             "post": {w: fam for fam, ws in raw["postfix_qualifiers"].items() for w in ws},
             "labels": {label.upper() for label in raw["number_entity_labels"]},
             "symbols": {k: v.upper() for k, v in raw["currency_symbols"].items()},
             "money_words": {k: v.upper() for k, v in raw["currency_words"].items()},
-            "percent": set(raw["percent_words"])}
+            "percent": set(raw["percent_words"]), "vague_starts": vague_starts,
+            # the words a number, an amount of money or a vague count can start with (or a digit)
+            "number_starts": frozenset({*raw["numbers"], *raw["multipliers"], *raw["currency_symbols"],
+                                        *vague_starts})}
 
 
 def measure_units() -> frozenset[str]:
@@ -123,8 +127,7 @@ def qualifier_family(qualifier: str | None) -> str | None:
 
 def find_quantities(doc: Doc) -> list[Quantity]:
     """Every count of a lexicon unit in the Doc, sorted by offset."""
-    sentences = doc.sents if doc.has_annotation("SENT_START") else [doc[:]]
-    found = [q for sent in sentences for q in _sentence_quantities(doc, sent, _lexicon())]
+    found = [q for sent in sentences(doc) for q in _sentence_quantities(doc, sent, _lexicon())]
     return sorted(found, key=lambda q: (q.start, q.end))
 
 
@@ -157,12 +160,16 @@ _REACH = LONGEST_PHRASE + 2
 def _number_tokens(doc: Doc, sent: Span, lex: dict) -> list[int]:
     """The sentence's tokens that can be part of a number: most sentences have none, and the
     search for counts only needs to look near them."""
-    words = lower_tokens(doc)
-    vague = (*_first_words(lex["vague"]), *_first_words(lex["vague_prefixes"]))
-    return [k for k in range(sent.start, sent.end)
-            if (low := words[k].strip()) and (_number_part(low, lex) is not None or low in lex["symbols"]
-                                               or (low in vague and (_phrase_at(doc, k, sent.end, lex["vague"])
-                                                   or _phrase_at(doc, k, sent.end, lex["vague_prefixes"]))))]
+    words, starts, found = lower_tokens(doc), lex["number_starts"], []
+    for k in range(sent.start, sent.end):
+        low = words[k].strip()
+        if not low or not (low[0].isdecimal() or low in starts):
+            continue  # the cheap test first: most words are no number
+        if (_number_part(low, lex) is not None or low in lex["symbols"]
+                or (low in lex["vague_starts"] and (_phrase_at(doc, k, sent.end, lex["vague"])
+                                                    or _phrase_at(doc, k, sent.end, lex["vague_prefixes"])))):
+            found.append(k)
+    return found
 
 
 def _text(doc: Doc, start: int, end: int) -> str:
@@ -230,10 +237,11 @@ def _continues(parts: list[tuple[str, float]], part: tuple[str, float]) -> bool:
 
 
 def _number_part(low: str, lex: dict) -> tuple[str, float] | None:
-    if _DIGITS.match(low):
-        return "digit", float(low.replace(",", ""))
-    if (m := _SUFFIXED.match(low)) and m.group(2) in lex["suffixes"]:
-        return "digit", float(m.group(1)) * lex["suffixes"][m.group(2)]
+    if low[:1].isdecimal():  # what `\d`, which both patterns start with, matches
+        if _DIGITS.match(low):
+            return "digit", float(low.replace(",", ""))
+        if (m := _SUFFIXED.match(low)) and m.group(2) in lex["suffixes"]:
+            return "digit", float(m.group(1)) * lex["suffixes"][m.group(2)]
     for kind, table in (("word", lex["numbers"]), ("mult", lex["multipliers"])):
         if low in table:
             return kind, float(table[low])

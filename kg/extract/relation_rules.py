@@ -10,6 +10,7 @@ from importlib import resources
 import yaml
 from spacy.tokens import Doc, Token
 
+from kg.extract.doctext import sentence_of
 from kg.records import Mention, RelationRecord
 
 
@@ -62,10 +63,10 @@ class MentionIndex:
     def last_before(self, token: Token, wanted, sentences: int = 1) -> Mention | None:
         """The nearest mention `wanted` accepts in this or the `sentences` previous ones: what
         'its' or 'the city' refers to."""
-        first = token.sent.start
+        first = sentence_of(token.doc, token.i).start
         for _ in range(sentences):
             if first > 0:
-                first = token.doc[first - 1].sent.start
+                first = sentence_of(token.doc, first - 1).start
         for i in range(token.i - 1, first - 1, -1):
             m = self.by_token.get(i)
             if m is not None and wanted(m):

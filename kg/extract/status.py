@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
+from kg.extract.doctext import sentence_of, token_words
 from kg.records import HAPPENED, HYPOTHETICAL, NEGATED, ONGOING, PLANNED, REPORTED
 from kg.extract.triggers import Lexicon
 
@@ -61,9 +62,18 @@ def _infinitive(t: Token) -> bool:
     return any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
 
 
-def _lemmas(t: Token, deps: tuple[str, ...]) -> set[str]:
-    return {c.lower_ for c in t.children if c.dep_ in deps} | {
-        c.lemma_.lower() for c in t.children if c.dep_ in deps}
+def _child_words(t: Token) -> dict[str, set[str]]:
+    """The lower-case forms and lemmas of t's children, by dependency: one pass over them for
+    all the cues of a frame."""
+    texts, lemmas = token_words(t.doc)
+    words: dict[str, set[str]] = {}
+    for c in t.children:
+        words.setdefault(c.dep_, set()).update((texts[c.i].lower(), lemmas[c.i]))
+    return words
+
+
+def _lemmas(words: dict[str, set[str]], deps: tuple[str, ...]) -> set[str]:
+    return set().union(*(words.get(dep, ()) for dep in deps))
 
 
 def _negated(t: Token, words: frozenset[str]) -> bool:
@@ -80,8 +90,9 @@ def _negated(t: Token, words: frozenset[str]) -> bool:
 
 def _future_time(t: Token, words: frozenset[str]) -> bool:
     """'in the coming months', 'next year' attached to this word."""
+    texts, lemmas = token_words(t.doc)
     for c in t.children:
-        if c.dep_ in ("prep", "npadvmod") and any(w.lemma_.lower() in words or w.lower_ in words
+        if c.dep_ in ("prep", "npadvmod") and any(lemmas[w.i] in words or texts[w.i].lower() in words
                                                    for w in c.subtree):
             return True
     return False
@@ -117,8 +128,9 @@ def find_status(trigger: Token, is_verbal: bool, is_statement: bool, lex: Lexico
     for f in frames:
         t, via = f.token, f.via
         below, climbed_from = t, below
-        aux = _lemmas(t, ("aux", "auxpass"))
-        marks = _lemmas(t, ("mark",))
+        child_words = _child_words(t)
+        aux = _lemmas(child_words, ("aux", "auxpass"))
+        marks = _lemmas(child_words, ("mark",))
         # "did not attend the meeting" denies the attending, not the meeting
         denies_noun = via == "self" or t.lemma_.lower() not in cues.get("participation_verbs", frozenset())
         if _negated(t, cues.get("negation_words", frozenset())) and not via.startswith("nsubj") and denies_noun:
@@ -136,7 +148,7 @@ def find_status(trigger: Token, is_verbal: bool, is_statement: bool, lex: Lexico
         if (aux & cues.get("planned_modals", frozenset()) or marks & cues.get("planned_marks", frozenset())
                 or _future_time(t, cues.get("planned_time_words", frozenset()))):
             planned_by_modal = True
-        if _lemmas(t, ("advmod",)) & cues.get("reported_adverbs", frozenset()):
+        if _lemmas(child_words, ("advmod",)) & cues.get("reported_adverbs", frozenset()):
             reported = True  # "reportedly killed": hearsay the writer does not assert
         if via == "self":
             progressive_passive = any(c.dep_ == "auxpass" and c.tag_ == "VBG" for c in t.children)
@@ -178,7 +190,8 @@ def find_status(trigger: Token, is_verbal: bool, is_statement: bool, lex: Lexico
         return PLANNED
     if planned_by_governor:
         # "has agreed to transfer control ..., though that process remains ongoing"
-        sentence_words = {t.lemma_.lower() for t in trigger.sent}
+        sent = sentence_of(trigger.doc, trigger.i)
+        sentence_words = set(token_words(trigger.doc)[1][sent.start:sent.end])
         if sentence_words & cues.get("ongoing_words", frozenset()):
             return ONGOING
         return PLANNED

@@ -27,6 +27,7 @@ from typing import Any
 
 import yaml
 
+from kg.extract.doctext import entities
 from kg.records import TimeValue
 
 MIN_YEAR, MAX_YEAR = 1800, 2100
@@ -35,6 +36,7 @@ _ORD = r"(?:st|nd|rd|th)?"
 _ISO_LENGTH = {"gYear": 4, "gYearMonth": 7, "date": 10}
 # Entity labels read by find_times; other labels are read only when they hold a full calendar date.
 TIME_LABELS = ("DATE", "TIME")
+_DIGIT = re.compile(r"\d")  # what the year of every calendar form (_absolute_patterns) is made of
 REQUIRED_SECTIONS = ("months", "weekdays", "numbers", "prepositions", "modifiers", "day_parts",
                      "relative_days", "deictics", "units", "vague_words", "age_markers",
                      "duration_units", "duration_connectors", "holidays")
@@ -66,6 +68,7 @@ def _lexicon() -> dict[str, Any]:
         "weekday_re": _alternation(weekdays),
         "count_re": r"(\d{1,3}|" + _alternation(numbers) + ")",
         "unit_re": _alternation(raw["units"]),
+        "deictic_re": _alternation(raw["deictics"]),
         "modifier_re": re.compile(r"^(?:" + _alternation(raw["modifiers"]) + r")(?:-|\s+|$)"),
         "prep_re": re.compile(r"^(?:" + _alternation(raw["prepositions"]) + r")\s+"),
         "day_part_re": re.compile(r"\s+(?:" + _alternation(raw["day_parts"]) + r")$"),
@@ -76,6 +79,22 @@ def _lexicon() -> dict[str, Any]:
             + r")[\s-]*)*(?:" + _alternation(raw["duration_units"])
             + r")s?(?:[\s-]+long)?$"),
         "holidays": frozenset(raw["holidays"]),
+    }
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern[str]]:
+    """The compiled forms _strip, _relative and _resolve match every expression against."""
+    lex = _lexicon()
+    count, unit, deictic, weekday = lex["count_re"], lex["unit_re"], lex["deictic_re"], lex["weekday_re"]
+    return {
+        "in_count": re.compile(rf"in\s+{count}\s"),
+        "leading_weekday": re.compile(rf"^(?:{weekday}),?\s+(?=.*\d)"),
+        "anaphoric": re.compile(rf"\bthe\s+(?:{deictic})\b"),
+        "deictic_unit": re.compile(rf"(?P<deictic>{deictic})\s+(?P<unit>{unit})"),
+        "ago": re.compile(rf"{count}\s+(?P<unit>{unit})s?\s+ago"),
+        "in_units": re.compile(rf"in\s+{count}\s+(?P<unit>{unit})s?"),
+        "weekday": re.compile(rf"(?:(?P<deictic>{deictic})\s+)?(?P<wd>{weekday})"),
     }
 
 
@@ -166,17 +185,16 @@ def _relative(s: str, published: dt.date, after_modifier: bool) -> tuple[str, st
             return _at(published + dt.timedelta(days=int(lex["relative_days"][day])), "date")
     if after_modifier and s in ("year", "month", "week"):  # "the end of the year"
         s = "this " + s
-    count, unit, deictic = lex["count_re"], lex["unit_re"], _alternation(lex["deictics"])
-    m = re.fullmatch(rf"(?P<deictic>{deictic})\s+(?P<unit>{unit})", s)
+    patterns = _patterns()
+    m = patterns["deictic_unit"].fullmatch(s)
     if m:
         return _step(published, m["unit"], int(lex["deictics"][m["deictic"]]))
-    m = re.fullmatch(rf"{count}\s+(?P<unit>{unit})s?\s+ago", s) or re.fullmatch(
-        rf"in\s+{count}\s+(?P<unit>{unit})s?", s)
+    m = patterns["ago"].fullmatch(s) or patterns["in_units"].fullmatch(s)
     if m:
         n = int(m[1]) if m[1].isdigit() else lex["number_of"][m[1]]
         return _step(published, m["unit"], -n if s.endswith("ago") else n)
     s = lex["day_part_re"].sub("", s)
-    m = re.fullmatch(rf"(?:(?P<deictic>{deictic})\s+)?(?P<wd>{lex['weekday_re']})", s)
+    m = patterns["weekday"].fullmatch(s)
     if m:
         back = (published.weekday() - lex["weekday_of"][m["wd"]]) % 7
         if m["deictic"] == "last" and back == 0:
@@ -204,17 +222,17 @@ def _step(published: dt.date, unit: str, steps: int) -> tuple[str, str] | None:
 
 def _strip(s: str) -> tuple[str, bool]:
     """Drop leading articles, prepositions, narrowings and a leading weekday before a date."""
-    lex = _lexicon()
+    lex, patterns = _lexicon(), _patterns()
     narrowed = False
     while True:
         before = s
-        if not re.match(rf"in\s+{lex['count_re']}\s", s):  # keep "in 2 years" whole
+        if not patterns["in_count"].match(s):  # keep "in 2 years" whole
             s = lex["prep_re"].sub("", s)
         s = re.sub(r"^the\s+", "", s)
         stripped = lex["modifier_re"].sub("", s)
         if stripped != s and stripped:
             s, narrowed = stripped, True
-        s = re.sub(rf"^(?:{lex['weekday_re']}),?\s+(?=.*\d)", "", s)  # "Tuesday, Jan. 7, 2020"
+        s = patterns["leading_weekday"].sub("", s)  # "Tuesday, Jan. 7, 2020"
         if s == before:
             return s, narrowed
 
@@ -253,7 +271,7 @@ def _resolve(text: str, published: dt.date | None) -> tuple[str, str] | None:
     s, lex = _canonical(text), _lexicon()
     if not s or set(re.findall(r"[a-z]+", s)) & lex["vague"]:
         return None
-    if re.search(rf"\bthe\s+(?:{_alternation(lex['deictics'])})\b", s):
+    if _patterns()["anaphoric"].search(s):
         return None  # "the next day", "the last year": anaphoric or a duration, not deictic
     s, narrowed = _strip(s)
     found = _absolute(s)
@@ -272,8 +290,10 @@ def find_times(doc, published: dt.date | None = None) -> list[TimeValue]:
     """
     published = _as_date(published)
     found: list[TimeValue] = []
-    for ent in doc.ents:
+    for ent in entities(doc):
         is_time = ent.label_ in TIME_LABELS
+        if not is_time and not _DIGIT.search(ent.text):
+            continue  # every full date or month has a year in digits
         # Other labels get no publication date: "May" as a PERSON must not become a month.
         time = normalize(ent.text, published if is_time else None,
                          start=ent.start_char, end=ent.end_char)
