@@ -129,6 +129,9 @@ class Gazetteer:
         self._hand_aliases = hand_aliases  # key -> names typed in the YAML (for ruler patterns)
         self.coarse = coarse
         self._cues = cues
+        # longest cue first, each compiled once: names are split on every lookup miss
+        self._cue_patterns = [(re.compile(rf"^(.+?)\s+{re.escape(c)}$|^{re.escape(c)}\s+of\s+(.+)$", re.I), c)
+                              for c in sorted(cues, key=len, reverse=True)]
         self._demonyms = demonyms
         # exact: case-sensitive (acronyms, small cities); folded: case-folded. key -> {entry key:
         # (quality, needs_upper)}; quality 0 = canonical name, 1 = alias.
@@ -198,9 +201,8 @@ class Gazetteer:
 
     def _split_descriptor(self, n: str) -> tuple[str, tuple[str, ...]]:
         """'Anbar province' -> ('Anbar', kinds a province may be); ('', ()) when no cue word."""
-        for cue in sorted(self._cues, key=len, reverse=True):
-            m = re.match(rf"^(.+?)\s+{re.escape(cue)}$|^{re.escape(cue)}\s+of\s+(.+)$", n, re.I)
-            if m:
+        for pattern, cue in self._cue_patterns:
+            if m := pattern.match(n):
                 return (m.group(1) or m.group(2)).strip(), self._cues[cue]
         return "", ()
 
