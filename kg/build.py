@@ -11,10 +11,12 @@ build untouched.
 
 from __future__ import annotations
 
+import gc
 import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,6 +62,23 @@ class NothingToBuild(RuntimeError):
         self.errors = errors
 
 
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Run the garbage collector every 100,000 allocations instead of 700.
+
+    A build makes millions of small, acyclic objects (records, terms, quads) that reference
+    counting frees; collecting every 700 allocations cost ~15% of the mapping stage. Cycles are
+    still collected, only less often. Forked workers inherit the setting.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 50)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+@_fewer_collections()
 def build(inputs: Iterable[str | Path], out_dir: str | Path, *, model: str | None = None,
           jobs: int | None = None, into: bool = False, explorer: bool = True,
           on_article: Progress | None = None) -> BuildResult:
@@ -97,6 +116,7 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, *, model: str | Non
     return _finish(out, records, offsets, resolver, fresh, errors, timings, t0, model, jobs, explorer)
 
 
+@_fewer_collections()
 def remove(build_dir: str | Path, doc_ids: Iterable[str], *, explorer: bool = True) -> BuildResult:
     """Take articles out of a build; entities only they mentioned go with them."""
     out, records = Path(build_dir), RecordFile(Path(build_dir))
