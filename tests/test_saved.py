@@ -10,6 +10,7 @@ import pytest
 from kg.query import QueryError, table, with_prefixes
 from kg.saved import (SavedQueryError, list_saved, load_saved, parse_param_args, parse_saved, render,
                       resolve_names, run_saved, sparql_string)
+from kg.iris import MERGED_GRAPH
 from kg.store import open_store
 
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus"
@@ -292,3 +293,48 @@ def test_with_and_without_store_the_answers_agree(store):
 def test_class_param_is_the_ontology_class(store):
     assert "kg:Attack" in {r["type"] and "kg:" + r["type"] for r in rows(store, "timeline", type="ATTACK")}
     assert rows(store, "timeline", type="NoSuchClass") == []
+
+
+# --- statements in publication order, on a hand-built dataset ------------------------------
+
+
+def _article(n: int, published: str | None, statements: list[tuple[str, int]]) -> str:
+    """TriG of one article graph: its document node and (speaker, offset) statements."""
+    doc = f"<https://example.org/doc/a{n}>"
+    lines = [f"{doc} a schema:NewsArticle ; schema:identifier \"a{n}\" ."]
+    if published:
+        lines.append(f'{doc} schema:datePublished "{published}"^^xsd:date .')
+    for speaker, begin in statements:
+        event, trigger = f"<https://example.org/a{n}/s{begin}>", f"<https://example.org/a{n}/t{begin}>"
+        lines += [f"{event} a kg:Statement ; kg:hasSpeaker <https://example.org/{speaker}> ;",
+                  f"  gaf:denotedBy {trigger} ; kg:status kg:Happened .",
+                  f"{trigger} nif:beginIndex {begin} ; nif:sentence {trigger} ;",
+                  f'  nif:anchorOf "{speaker.title()} said so in a{n}." .']
+    return f"<https://example.org/graph/a{n}> {{\n" + "\n".join(lines) + "\n}\n"
+
+
+@pytest.fixture(scope="module")
+def dated_statements() -> ox.Store:
+    store = ox.Store()
+    merged = "".join(f'<https://example.org/{p}> rdfs:label "{p.title()}" .\n' for p in ("ann", "bob"))
+    trig = (_article(1, "2021-01-02", [("ann", 50), ("bob", 10)])
+            + _article(2, "2021-01-01", [])            # a date on which no statement is made
+            + _article(3, "2021-01-01", [("bob", 5)])
+            + _article(4, None, [("ann", 7)])          # undated: last
+            + _article(5, "2020-12-31", [])
+            + f"<{MERGED_GRAPH}> {{\n{merged}}}\n")
+    store.load(with_prefixes(trig), format=ox.RdfFormat.TRIG)  # TriG reads SPARQL-style PREFIX
+    return store
+
+
+def _sentences(store, **params) -> list[str]:
+    return [r["sentence"] for r in rows(store, "statements-by-speaker", **params)]
+
+
+def test_statements_come_in_publication_order_undated_last(dated_statements):
+    assert _sentences(dated_statements) == [
+        "Bob said so in a3.", "Bob said so in a1.", "Ann said so in a1.", "Ann said so in a4."]
+    # the first date holding a statement is found past dates and articles that hold none
+    assert _sentences(dated_statements, limit="1") == ["Bob said so in a3."]
+    assert _sentences(dated_statements, limit="3") == _sentences(dated_statements)[:3]
+    assert _sentences(dated_statements, speaker="Ann") == ["Ann said so in a1.", "Ann said so in a4."]
