@@ -23,7 +23,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from kg.gazetteer import Entry, Gazetteer
+from kg.nlp.gazetteer import Entry, Gazetteer
+from kg.nlp.places import load_gazetteer
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "corpus"
 MIN_WORDS, MAX_WORDS = 300, 600
@@ -150,7 +151,7 @@ class TemplateBank:
 @lru_cache(maxsize=2)
 def load_bank(folder: Path = EXAMPLES) -> TemplateBank:
     """Sentences, headings and bullet lines of the example articles, with names made slots."""
-    gazetteer, demonyms, surnames = Gazetteer.load(), _demonyms(), {}
+    gazetteer, demonyms, surnames = load_gazetteer(), _demonyms(), {}
     sentences, headings, bullets = [], [], []
     for path in sorted(folder.glob("*.txt")):
         for line in path.read_text("utf-8").splitlines():
@@ -176,7 +177,7 @@ class Pools:
     """Who and where articles can be about, each drawn Zipf-like so that some names recur often."""
 
     def __init__(self, seed: int):
-        g, rng = Gazetteer.load(), random.Random(f"pools:{seed}")
+        g, rng = load_gazetteer(), random.Random(f"pools:{seed}")
         self.gazetteer = g
         self.demonym = {}
         for word, code in _demonyms().items():

@@ -20,7 +20,7 @@ from pathlib import Path
 from rdflib import Dataset, Literal
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
-from kg import iris
+from kg.rdf import iris
 from kg.vocab import GAF, KG, NIF, SCHEMA, SEM
 
 KINDS = [(KG.Person, "person", "Person"), (KG.Organization, "org", "Group"), (KG.City, "city", "Town"),
@@ -107,7 +107,7 @@ def measure(page: Path, timeout_ms: int = 60_000, context=None) -> dict:
         return _measure(context, page, timeout_ms)
     from playwright.sync_api import sync_playwright
 
-    from kg.explorer_page import CHROMIUM, CHROMIUM_ARGS
+    from kg.explorer.page import CHROMIUM, CHROMIUM_ARGS
 
     with tempfile.TemporaryDirectory(prefix="kg-chromium-") as profile, sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS,
@@ -148,7 +148,7 @@ def main() -> None:
     parser.add_argument("--nodes", type=int, default=5000)
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "explorer-5k")
     args = parser.parse_args()
-    from kg.explorer import write_explorer
+    from kg.explorer.writer import write_explorer
 
     args.out.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()

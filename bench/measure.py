@@ -102,7 +102,7 @@ def run_measured(spec: dict, timeout: float | None = None) -> dict:
 
 def _texts(corpus: str) -> list[str]:
     """The cleaned article texts, exactly as the build would parse them."""
-    from kg.ingest import read_inputs
+    from kg.ingest.readers import read_inputs
     from kg.records import Document
 
     return [d.text for d in read_inputs([corpus]) if isinstance(d, Document)]
@@ -112,8 +112,8 @@ def floor(spec: dict) -> dict:
     """Raw nlp.pipe over the corpus: the model's own components, or the model plus newskg's ruler."""
     import spacy
 
-    from kg.nlp import UNUSED_COMPONENTS, load_pipeline, model_name
-    from kg.pipeline import BATCH_SIZE
+    from kg.extract.pipeline import BATCH_SIZE
+    from kg.nlp.model import UNUSED_COMPONENTS, load_pipeline, model_name
 
     texts = _texts(spec["corpus"])
     words = sum(len(t.split()) for t in texts)
@@ -162,7 +162,7 @@ def _one(store, sparql: str) -> str | None:
 
 def pick_params(store) -> dict[str, str]:
     """Sensible parameters from the build itself: its most mentioned person, place, actor..."""
-    from kg.query import with_prefixes
+    from kg.query.sparql import with_prefixes
 
     def top(where: str) -> str | None:
         return _one(store, with_prefixes(
@@ -181,8 +181,8 @@ def pick_params(store) -> dict[str, str]:
 
 def queries(spec: dict) -> dict:
     """Median latency of every saved query over a build, after one warm-up run."""
-    from kg.saved import list_saved, run_saved
-    from kg.store import open_store
+    from kg.query.saved import list_saved, run_saved
+    from kg.store.dataset import open_store
 
     store = open_store(spec["build"])
     values = pick_params(store)

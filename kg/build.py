@@ -21,19 +21,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg import __version__
-from kg.atomic import atomic_write_text
-from kg.crossdoc import SameEventLinker
-from kg.gazetteer import Gazetteer
-from kg.ingest import read_inputs
-from kg.ontology import coarse_of
-from kg.nlp import load_pipeline, model_info
-from kg.pipeline import ArticleRecords, default_jobs, extract
-from kg.rdfmap import article_quads, entity_quads
-from kg.rdfmap_events import EntityLocator, add_events, add_quantity_facts, add_relations
-from kg.recordio import RecordFile
-from kg.records import Document, InputError
-from kg.resolve import Resolution, Resolver
-from kg.store import EXPLORER_HTML, REPORT_JSON, GraphWriter, load_dataset
+from kg.extract.pipeline import default_jobs, extract
+from kg.ingest.readers import read_inputs
+from kg.nlp.model import load_pipeline, model_info
+from kg.nlp.places import load_gazetteer
+from kg.rdf.events import (
+    add_events,
+    add_quantity_facts,
+    add_relations,
+    same_event_quads,
+)
+from kg.rdf.mapping import article_quads, entity_quads
+from kg.records import ArticleRecords, Document, InputError
+from kg.resolve.entities import Resolution, Resolver
+from kg.resolve.locator import locator
+from kg.resolve.same_events import SameEventLinker
+from kg.store.atomic import atomic_write_text
+from kg.store.dataset import EXPLORER_HTML, REPORT_JSON, GraphWriter, load_dataset
+from kg.store.recordio import RecordFile
 
 Progress = Callable[[int], None]
 LINKS_PER_BLOCK = 60_000  # sameAs quads held in memory before they are written
@@ -101,7 +106,7 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, *, model: str | Non
 
     jobs = jobs or default_jobs()
     fresh: list[str] = []
-    resolver = Resolver(Gazetteer.load(), previous=records.read_keys())
+    resolver = Resolver(load_gazetteer(), previous=records.read_keys())
 
     def articles() -> Iterator[ArticleRecords]:
         """The build's records: the fresh ones, then the old ones they do not replace."""
@@ -124,7 +129,7 @@ def remove(build_dir: str | Path, doc_ids: Iterable[str], *, explorer: bool = Tr
     if missing:
         raise KeyError(f"not in {build_dir}: {', '.join(sorted(missing))}")
     t0 = time.perf_counter()
-    resolver = Resolver(Gazetteer.load(), previous=records.read_keys())
+    resolver = Resolver(load_gazetteer(), previous=records.read_keys())
     offsets = records.write(_fed(records.read(ArticleRecords, skip=ids), resolver))
     return _finish(out, records, offsets, resolver, [], [], {}, t0, None, 1, explorer)
 
@@ -155,7 +160,7 @@ def _finish(out: Path, records: RecordFile, offsets: dict[str, int], resolver: R
             where.set_article(a.doc.id, [(m.start, m.end, resolution.key_of(m)) for m in a.mentions])
             graph = article_quads(a.doc, a.mentions, resolution.key_of)
             for signature in add_events(graph, a.events, where):
-                links += linker.add(signature)  # the same event in an earlier article
+                links += [q for link in linker.add(signature) for q in same_event_quads(link)]  # an earlier report
             add_relations(graph, a.relations, where)
             add_quantity_facts(graph, a.quantities, where)
             writer.add_graph(graph.quads)
@@ -170,7 +175,7 @@ def _finish(out: Path, records: RecordFile, offsets: dict[str, int], resolver: R
 
     if explorer and len(summaries) <= EXPLORER_MAX_ARTICLES:
         t = time.perf_counter()
-        from kg.explorer import write_explorer
+        from kg.explorer.writer import write_explorer
 
         write_explorer(load_dataset(out), out / EXPLORER_HTML)
         timings["explorer"] = time.perf_counter() - t
@@ -179,21 +184,6 @@ def _finish(out: Path, records: RecordFile, offsets: dict[str, int], resolver: R
     report = _report(summaries, fresh, errors, counts, timings, resolution, model, jobs)
     atomic_write_text(out / REPORT_JSON, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     return BuildResult(out, fresh, errors, counts, timings, report)
-
-
-def locator(resolution: Resolution) -> EntityLocator:
-    """Find entities by span; capitals acting stand for their country, when that country is known."""
-    gazetteer = Gazetteer.load()
-    keys = {e.key for e in resolution.entities}
-    metonyms = {}
-    for e in resolution.entities:
-        entry = gazetteer.get(e.key)
-        if entry is not None and entry.kind == "City" and entry.capital and entry.country:
-            country = f"country/{entry.country.lower()}"
-            if country in keys:
-                metonyms[e.key] = country
-    places = frozenset(e.key for e in resolution.entities if coarse_of(e.kind) == "Place")
-    return EntityLocator({e.key: e.label for e in resolution.entities}, metonyms, places)
 
 
 def _counting(articles: Iterator[ArticleRecords], ids: list[str]) -> Iterator[ArticleRecords]:

@@ -9,8 +9,14 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -34,7 +40,8 @@ def build(
     explorer: Annotated[bool, typer.Option(help="Also write explorer.html.")] = True,
 ) -> None:
     """Build the knowledge graph of INPUTS into a build folder (or add them to one with --into)."""
-    from kg.build import NothingToBuild, build as run_build
+    from kg.build import NothingToBuild
+    from kg.build import build as run_build
 
     if into is not None:
         out_dir = into
@@ -90,9 +97,10 @@ def query(
     fmt: Annotated[str, typer.Option("--format", help="table, csv, tsv, json, xml (ttl/nt for CONSTRUCT).")] = "table",
 ) -> None:
     """Run a SPARQL query, a .rq file or a saved question over a build."""
-    from kg.query import QueryError, run, serialize, table
-    from kg.saved import list_saved as saved_queries, run_saved
-    from kg.store import NotABuild
+    from kg.query.saved import list_saved as saved_queries
+    from kg.query.saved import run_saved
+    from kg.query.sparql import QueryError, run, serialize, table
+    from kg.store.dataset import NotABuild
 
     if list_saved:
         out.print(_table("Saved questions", ("name", "parameters", "what it answers"),
@@ -126,8 +134,8 @@ def _key_value(text: str) -> tuple[str, str]:
 @app.command()
 def validate(build_dir: Annotated[Path, typer.Argument(help="A build folder.")]) -> None:
     """Check a build against the SHACL shapes of ontology/shapes.ttl."""
-    from kg.store import NotABuild, load_dataset
-    from kg.validate import validate as run_validate
+    from kg.rdf.validate import validate as run_validate
+    from kg.store.dataset import NotABuild, load_dataset
 
     try:
         report = run_validate(load_dataset(build_dir))
@@ -145,8 +153,9 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print the full report as JSON.")] = False,
 ) -> None:
     """Measure a build against gold annotations."""
-    from kg.evaluate import evaluate as run_eval, load_gold
-    from kg.store import NotABuild, load_dataset
+    from kg.evaluation.evaluate import evaluate as run_eval
+    from kg.evaluation.evaluate import load_gold
+    from kg.store.dataset import NotABuild, load_dataset
 
     try:
         report = run_eval(load_gold(gold), load_dataset(build_dir))
@@ -177,8 +186,8 @@ def export_cmd(
     out_file: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write here (default: stdout).")] = None,
 ) -> None:
     """Export a build to another RDF format, to GraphML/GEXF (Gephi) or to an events CSV."""
-    from kg.export import FORMATS, ExportError, export
-    from kg.store import NotABuild
+    from kg.exchange.export import FORMATS, ExportError, export
+    from kg.store.dataset import NotABuild
 
     if fmt not in FORMATS:
         _fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -198,8 +207,8 @@ def stats(
     top: Annotated[int, typer.Option(min=1, help="How many central actors to list.")] = 10,
 ) -> None:
     """Counts by class and event type, the most central actors, and communities."""
-    from kg.analytics import stats as run_stats
-    from kg.store import NotABuild
+    from kg.analytics.network import stats as run_stats
+    from kg.store.dataset import NotABuild
 
     try:
         s = run_stats(build_dir, top=top)
@@ -225,8 +234,8 @@ def path(
     b: Annotated[str, typer.Argument(help="Another actor's name or alias.")],
 ) -> None:
     """The shortest chain of relations and events between two actors, with the evidence."""
-    from kg.analytics import PathError, shortest_path
-    from kg.store import NotABuild
+    from kg.analytics.network import PathError, shortest_path
+    from kg.store.dataset import NotABuild
 
     try:
         steps = shortest_path(build_dir, a, b)
@@ -247,9 +256,9 @@ def view(
     screenshot: Annotated[Optional[Path], typer.Option(help="Also save a PNG (needs Chromium).")] = None,
 ) -> None:
     """Write the interactive explorer (one offline HTML file), or an ego view with --focus."""
-    from kg.explorer import FocusNotFound, write_explorer
-    from kg.iris import slug
-    from kg.store import NotABuild, load_dataset
+    from kg.explorer.writer import FocusNotFound, write_explorer
+    from kg.rdf.iris import slug
+    from kg.store.dataset import NotABuild, load_dataset
 
     target = out_file or build_dir / (f"explorer-{slug(focus)}.html" if focus else "explorer.html")
     try:
@@ -260,7 +269,7 @@ def view(
         _fail(str(failure), 1)
     out.print(f"wrote {target}: {nodes} nodes, {target.stat().st_size / 1e6:.1f} MB", highlight=False)
     if screenshot is not None:
-        from kg.explorer_page import screenshot as take
+        from kg.explorer.page import screenshot as take
 
         take(target, screenshot)
         out.print(f"wrote {screenshot}", highlight=False)
@@ -285,8 +294,8 @@ def serve(
     """Serve a build over the SPARQL 1.1 Protocol (read-only by default), with its explorer and files."""
     import signal
 
-    from kg.server import make_server
-    from kg.store import NotABuild
+    from kg.serve.server import make_server
+    from kg.store.dataset import NotABuild
 
     try:
         server = make_server(build_dir, host, port, timeout=timeout, max_results=max_results, workers=workers,
@@ -321,8 +330,9 @@ def push(
     retries: Annotated[int, typer.Option(min=0, help="Retries on transient errors.")] = 3,
 ) -> None:
     """Upload a build into a triple store, one named graph per article (or all into --graph)."""
-    from kg.push import PushError, push as run_push
-    from kg.store import NotABuild
+    from kg.exchange.push import PushError
+    from kg.exchange.push import push as run_push
+    from kg.store.dataset import NotABuild
 
     try:
         summary = run_push(build_dir, endpoint, graph_per_article=graph is None, graph=graph, user=user,

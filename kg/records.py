@@ -8,13 +8,24 @@ Offsets are character offsets into ``Document.text``: ``text[start:end]`` is the
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from urllib.parse import quote
 
 Span = tuple[int, int]
 
 # The coarse classes every finer class rolls up to (they match the gold format's types).
 PERSON, ORGANIZATION, PLACE, EVENT = "Person", "Organization", "Place", "Event"
 COARSE_TYPES = (PERSON, ORGANIZATION, PLACE, EVENT)
+
+
+def slug(text: str) -> str:
+    """ASCII, lower-case, hyphen-separated: 'Ahmed al-Sharaa' -> 'ahmed-al-sharaa'. Entity keys
+    ('person/ahmed-al-sharaa') are made of slugs long before any IRI is minted from them."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    s = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    return s or "x" + quote(text, safe="").replace("%", "").lower()[:40]
 
 
 @dataclass(frozen=True)
@@ -189,3 +200,49 @@ class RelationRecord:
     role: str | None = None  # for holds_role: the post's title, e.g. "Prime Minister"
     former: bool = False
     confidence: float = 0.5
+
+
+@dataclass(frozen=True)
+class QuantityFacts:
+    """A quantity with what the sentence says about it: where, when, whose."""
+
+    quantity: Quantity
+    sentence: tuple[int, int]
+    place: tuple[int, int] | None = None  # a place mention span
+    actor: tuple[int, int] | None = None  # a mention span: whose troops
+    time: TimeValue | None = None
+
+
+@dataclass
+class ArticleRecords:
+    """What one article yields once its Doc is gone: compact records only."""
+
+    doc: Document
+    mentions: list[Mention]
+    aliases: list[Alias]
+    events: list[EventRecord] = field(default_factory=list)
+    relations: list[RelationRecord] = field(default_factory=list)
+    quantities: list[QuantityFacts] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EventSignature:
+    """What cross-article linking needs to know of one event node."""
+
+    iri: str
+    doc_id: str
+    type: str
+    actors: frozenset[str]  # entity keys (agents, patients, recipients)
+    places: frozenset[str]
+    time: str | None  # ISO value, when known
+    status: str = "Happened"
+    labels: tuple[str, ...] = ()  # readable names of the shared evidence (for the reason)
+
+
+@dataclass(frozen=True)
+class EventLink:
+    """Two articles' event nodes found to be one event, and why (kg.resolve.same_events)."""
+
+    later: str  # event IRI
+    earlier: str
+    reason: str

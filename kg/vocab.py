@@ -8,7 +8,18 @@ Everything else comes from standard vocabularies.
 from __future__ import annotations
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import GEO, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD, DefinedNamespace
+from rdflib.namespace import (
+    GEO,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    TIME,
+    XSD,
+    DefinedNamespace,
+)
 
 SCHEMA = Namespace("https://schema.org/")
 SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")

@@ -1,4 +1,4 @@
-"""kg.projection and kg.analytics on the example build: the network, its stats, paths between actors."""
+"""kg.analytics.projection and kg.analytics.network on the example build: the network, its stats, paths between actors."""
 
 from __future__ import annotations
 
@@ -8,10 +8,16 @@ import networkx as nx
 import pytest
 from rdflib import RDFS, URIRef
 
-from kg.analytics import PathError, find_actor, shortest_path, stats
+from kg.analytics.network import PathError, find_actor, shortest_path, stats
+from kg.analytics.projection import (
+    ENTITY,
+    EVENT,
+    GAZETTEER_EVIDENCE,
+    ROLE_EDGES,
+    project,
+)
 from kg.ontology import ontology_graph
-from kg.projection import ENTITY, EVENT, GAZETTEER_EVIDENCE, ROLE_EDGES, project
-from kg.query import run, table
+from kg.query.sparql import run, table
 from kg.vocab import KG_NS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from kg.atomic import atomic_open, atomic_write_bytes, atomic_write_text
+from kg.store.atomic import atomic_open, atomic_write_bytes, atomic_write_text
 
 
 class Boom(Exception):

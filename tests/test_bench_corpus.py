@@ -16,8 +16,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/ lives beside kg/, not installed
 
 from bench.corpus import MAX_WORDS, MIN_WORDS, article, load_bank, write_corpus
-from kg.gazetteer import Gazetteer  # noqa: E402
-from kg.ingest import read_inputs
+from kg.ingest.readers import read_inputs
+from kg.nlp.places import load_gazetteer
 from kg.records import Document, InputError
 
 N = 30
@@ -50,7 +50,7 @@ def test_articles_are_news_sized_with_headings(articles):
 
 
 def test_names_numbers_and_dates_vary(articles):
-    gazetteer = Gazetteer.load()
+    gazetteer = load_gazetteer()
     countries = {e.name for e in gazetteer.entries.values() if e.kind == "Country"}
     named = {c for a in articles for c in countries if re.search(rf"\b{re.escape(c)}\b", a["text"])}
     assert len(named) >= 15  # not the two example articles' Iraq, Syria and the US over and over

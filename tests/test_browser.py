@@ -12,7 +12,7 @@ from rdflib import Graph, Literal
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, URIRef
 
 import kg
-from kg.explorer_page import CHROMIUM, CHROMIUM_ARGS, read_payload
+from kg.explorer.page import CHROMIUM, CHROMIUM_ARGS, read_payload
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="the 'playwright' Python package is not installed")
 if not Path(CHROMIUM).exists():
@@ -85,7 +85,7 @@ def tab(browser, example_build):
 
 def typed_nodes(build: Path) -> int:
     """The graph's node count, independently: subjects whose type reaches a schema.org root."""
-    from kg.store import load_dataset
+    from kg.store.dataset import load_dataset
 
     onto = Graph().parse(Path(kg.__file__).parent / "data" / "kg.ttl", format="turtle")
     roots = {URIRef("https://schema.org/" + r) for r in ("Person", "Organization", "Place", "Event")}
@@ -171,8 +171,8 @@ def test_filters_hide_and_restore(tab):
 
 
 def test_ego_view_of_a_person(browser, example_build, tmp_path):
-    from kg.explorer import write_explorer
-    from kg.store import load_dataset
+    from kg.explorer.writer import write_explorer
+    from kg.store.dataset import load_dataset
 
     page = tmp_path / "ego.html"
     count = write_explorer(load_dataset(example_build), page, focus="al-Sharaa", depth=2)
@@ -197,7 +197,7 @@ HOSTILE_TEXT = (
 def hostile_graph() -> Graph:
     """Labels, aliases, links and article fields that try every injection route at once."""
     Builder = load(ROOT / "tests" / "test_explorer.py").Builder  # the unit tests' contract-shaped builder
-    from kg import iris
+    from kg.rdf import iris
     from kg.vocab import KG
 
     b = Builder("evil", title="<script>window.__pwned=1</script>", url='https://example.org/"><svg/onload=' + PWNED + ">")
@@ -254,7 +254,7 @@ def test_hostile_article_runs_no_script(browser, tmp_path):
 
 
 def test_hostile_labels_and_links_run_no_script(browser, tmp_path):
-    from kg.explorer import write_explorer
+    from kg.explorer.writer import write_explorer
 
     page = tmp_path / "explorer.html"
     write_explorer(hostile_graph(), page, title=f"<script>{PWNED}</script>")
@@ -272,7 +272,7 @@ def test_hostile_labels_and_links_run_no_script(browser, tmp_path):
 
 
 def test_large_graph_opens_on_important_nodes_and_expands(browser, tmp_path):
-    from kg.explorer import DEFAULT_VIEW, write_explorer
+    from kg.explorer.writer import DEFAULT_VIEW, write_explorer
 
     page = tmp_path / "explorer.html"
     total = write_explorer(load(ROOT / "bench" / "explorer_5k.py").synthetic_dataset(700), page)
@@ -295,7 +295,7 @@ def test_large_graph_opens_on_important_nodes_and_expands(browser, tmp_path):
 
 
 def test_screenshot_of_the_example(browser, example_build):
-    from kg.explorer_page import screenshot
+    from kg.explorer.page import screenshot
 
     png = screenshot(example_build / "explorer.html", example_build / "explorer.png", context=browser)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
@@ -306,7 +306,7 @@ def test_screenshot_of_the_example(browser, example_build):
 @pytest.mark.slow
 def test_five_thousand_nodes_open_on_a_default_view(browser, tmp_path, record_property):
     bench = load(ROOT / "bench" / "explorer_5k.py")
-    from kg.explorer import write_explorer
+    from kg.explorer.writer import write_explorer
 
     page = tmp_path / "explorer.html"
     assert write_explorer(bench.synthetic_dataset(5000), page) == 5000

@@ -11,8 +11,8 @@ import pytest
 from rdflib import Dataset, Graph
 
 from kg.build import NothingToBuild, build
-from kg.query import run, table
-from kg.store import GRAPH_TRIG, GRAPH_TTL, load_dataset
+from kg.query.sparql import run, table
+from kg.store.dataset import GRAPH_TRIG, GRAPH_TTL, load_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "examples" / "corpus"
@@ -174,7 +174,7 @@ def test_incremental_build_adds_replaces_and_removes_articles(tmp_path):
 
 
 def test_example_build_conforms_to_the_shapes(example_build):
-    from kg.validate import validate
+    from kg.rdf.validate import validate
 
     report = validate(load_dataset(example_build))
     assert report.conforms, report.text()
@@ -194,7 +194,7 @@ def test_store_and_graph_files_hold_the_same_quads(example_build):
 
 
 def test_typed_literals_are_written_as_the_store_keeps_them():
-    from kg.rdfmap import date_literal, decimal
+    from kg.rdf.mapping import date_literal, decimal
 
     assert [decimal(v).value for v in (0.8, 2.0, 2.5)] == ["0.8", "2", "2.5"]
     assert decimal(0.8, places=2).value == "0.8"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from kg.crossdoc import MAX_CANDIDATES, EventSignature, SameEventLinker
+from kg.rdf.events import same_event_quads
+from kg.records import EventSignature
+from kg.resolve.same_events import MAX_CANDIDATES, SameEventLinker
 from kg.vocab import OWL, RDFS
 
 
@@ -20,7 +22,7 @@ def test_the_same_event_in_two_articles_is_linked_once_with_its_reason():
     linker = SameEventLinker({"country/us": "United States", "city/erbil": "Erbil"})
     first, again_same_doc, second = _event("a", 1), _event("a", 40), _event("b", 7, time="2020-09-03")
     assert linker.add(first) == [] and linker.add(again_same_doc) == []  # one article: no link
-    quads = linker.add(second)
+    quads = [q for link in linker.add(second) for q in same_event_quads(link)]
     assert _links(quads) == [(second.iri, first.iri)]  # to the earliest report
     reason = next(q.object.value for q in quads if q.predicate.value == str(RDFS.comment))
     assert "United States" in reason and "Erbil" in reason

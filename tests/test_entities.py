@@ -54,10 +54,10 @@ import pytest  # noqa: E402
 @pytest.fixture(scope="module")
 def mentions_of():
     from kg.extract.entities import find_mentions
-    from kg.gazetteer import Gazetteer
-    from kg.nlp import load_pipeline
+    from kg.nlp.model import load_pipeline
+    from kg.nlp.places import load_gazetteer
 
-    nlp, gaz = load_pipeline(), Gazetteer.load()
+    nlp, gaz = load_pipeline(), load_gazetteer()
 
     def run(text):
         return find_mentions(nlp(text), "t", gaz)[0]
@@ -82,14 +82,14 @@ def test_weapons_and_laws_are_not_actors(mentions_of):
 
 
 def test_line_breaks_end_sentences():
-    from kg.nlp import load_pipeline
+    from kg.nlp.model import load_pipeline
 
     doc = load_pipeline()("Aid convoys stalled\nThe United Nations said trucks waited at the border.")
     assert [s.text.strip() for s in doc.sents][0] == "Aid convoys stalled"
 
 
 def test_rank_abbreviations_stay_one_token():
-    from kg.nlp import load_pipeline
+    from kg.nlp.model import load_pipeline
 
     doc = load_pipeline()("Lt. Col. Ana Ruiz and Capt. Tom Lee spoke.")
     assert "Col." in [t.text for t in doc] and len(list(doc.sents)) == 1

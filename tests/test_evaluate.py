@@ -1,4 +1,4 @@
-"""kg.evaluate against small hand-built graphs whose right answers are known."""
+"""kg.evaluation.evaluate against small hand-built graphs whose right answers are known."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import ORG, RDF, RDFS, SKOS
 
-from kg.eval_events import locate_evidence, normalize_name
-from kg.evaluate import GoldError, evaluate, load_gold
+from kg.evaluation.evaluate import GoldError, evaluate, load_gold
+from kg.evaluation.events import locate_evidence, normalize_name
 from kg.vocab import GAF, KG_NS, NIF, SCHEMA, SEM
 
 KG = Namespace(KG_NS)

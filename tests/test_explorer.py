@@ -13,9 +13,9 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import ORG, OWL, RDF, RDFS, SKOS, XSD
 
-from kg import iris
-from kg.explorer import LAYOUT_THRESHOLD, FocusNotFound, write_explorer
-from kg.explorer_page import json_for_script, read_payload
+from kg.explorer.page import json_for_script, read_payload
+from kg.explorer.writer import LAYOUT_THRESHOLD, FocusNotFound, write_explorer
+from kg.rdf import iris
 from kg.vocab import GAF, KG, NIF, SCHEMA, SEM
 
 DOC = "a1"
@@ -217,7 +217,7 @@ def test_subproperty_and_subclass_declared_in_data_are_followed(tmp_path):
 
 
 def test_classes_declared_only_in_the_ontology_are_used(tmp_path, monkeypatch):
-    import kg.explorer_data as data
+    import kg.explorer.data as data
 
     brigade = URIRef("https://example.org/Brigade")
     onto = Graph()

@@ -1,4 +1,4 @@
-"""kg.export: every RDF format re-parses to the build; networks and the event table read back."""
+"""kg.exchange.export: every RDF format re-parses to the build; networks and the event table read back."""
 
 from __future__ import annotations
 
@@ -13,10 +13,18 @@ import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
-from kg.export import (CSV_COLUMNS, ExportError, date_span, event_rows, events_csv, export, flat_network,
-                       network_bytes)
-from kg.projection import EVENT, project
-from kg.store import GRAPH_TRIG, NotABuild, load_dataset
+from kg.analytics.projection import EVENT, project
+from kg.exchange.export import (
+    CSV_COLUMNS,
+    ExportError,
+    date_span,
+    event_rows,
+    events_csv,
+    export,
+    flat_network,
+    network_bytes,
+)
+from kg.store.dataset import GRAPH_TRIG, NotABuild, load_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "examples" / "corpus"

@@ -5,16 +5,21 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kg.gazetteer import Gazetteer, GazetteerError, normalize
+from kg.nlp.gazetteer import Gazetteer, GazetteerError, normalize
+from kg.nlp.places import (
+    apply_hand_entries,
+    load_gazetteer,
+    read_demonyms,
+    ruler_patterns,
+)
 from kg.ontology import coarse_of
-from kg.places import apply_hand_entries, read_demonyms
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def gaz() -> Gazetteer:
-    return Gazetteer.load()
+    return load_gazetteer()
 
 
 def keys(entries):
@@ -166,8 +171,8 @@ def test_bad_hand_entry_names_the_file_and_reason(gaz):
 def test_ruler_patterns_compile_and_respect_case(gaz):
     spacy = pytest.importorskip("spacy")
     nlp = spacy.blank("en")
-    patterns = gaz.ruler_patterns(nlp)
-    assert patterns == gaz.ruler_patterns(nlp)  # deterministic
+    patterns = ruler_patterns(gaz, nlp)
+    assert patterns == ruler_patterns(gaz, nlp)  # deterministic
     assert all(p["id"] in gaz.entries for p in patterns)
     ruler = nlp.add_pipe("entity_ruler")
     ruler.add_patterns(patterns)

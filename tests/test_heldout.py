@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from kg.build import build
-from kg.eval_events import locate_evidence
-from kg.evaluate import evaluate, load_gold
-from kg.query import run
-from kg.store import load_dataset
+from kg.evaluation.evaluate import evaluate, load_gold
+from kg.evaluation.events import locate_evidence
+from kg.query.sparql import run
+from kg.store.dataset import load_dataset
 
 HELDOUT = Path(__file__).parent / "heldout"
 ARTICLES = HELDOUT / "articles.jsonl"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.ingest import read_inputs
+from kg.ingest.readers import read_inputs
+from kg.ingest.textclean import clean_text, is_non_sentence
 from kg.records import Document, InputError
-from kg.textclean import clean_text, is_non_sentence
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "corpus"
 

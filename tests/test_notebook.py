@@ -20,7 +20,7 @@ nbclient = pytest.importorskip("nbclient", reason="needs the dev extra (nbclient
 pytest.importorskip("ipykernel", reason="needs the dev extra (ipykernel)")
 pytest.importorskip("pandas", reason="needs the dev extra (pandas)")
 
-from kg.saved import saved_names  # noqa: E402
+from kg.query.saved import saved_names  # noqa: E402
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "explore.ipynb"
 KERNEL_NAME = "newskg-test-python"

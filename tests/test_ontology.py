@@ -10,7 +10,15 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, RDF, RDFS, SKOS
 
 from kg import records
-from kg.ontology import coarse_type, kg_class, ontology_graph, ontology_path, shapes_graph, shapes_path, superclasses
+from kg.ontology import (
+    coarse_type,
+    kg_class,
+    ontology_graph,
+    ontology_path,
+    shapes_graph,
+    shapes_path,
+    superclasses,
+)
 from kg.vocab import KG, KG_NS, SCHEMA, SEM
 
 REPO = Path(__file__).resolve().parents[1]

@@ -1,4 +1,4 @@
-"""kg.push against real servers on loopback: an Oxigraph server, a private Virtuoso, and a scripted stub
+"""kg.exchange.push against real servers on loopback: an Oxigraph server, a private Virtuoso, and a scripted stub
 for the failure modes (retries, give-up, 4xx, auth) that real servers will not produce on demand."""
 
 from __future__ import annotations
@@ -23,8 +23,15 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from requests.auth import HTTPDigestAuth
 
-from kg.push import PushError, batches, build_graphs, clear_request, insert_request, push
-from kg.store import load_dataset
+from kg.exchange.push import (
+    PushError,
+    batches,
+    build_graphs,
+    clear_request,
+    insert_request,
+    push,
+)
+from kg.store.dataset import load_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "examples" / "corpus"
@@ -102,7 +109,7 @@ def fetch_graph(query_url: str, graph: str) -> Graph:
 
 @pytest.fixture(scope="module")
 def expected(example_build) -> dict[str, Graph]:
-    """The build's named graphs, read by rdflib from graph.trig (independently of kg.push)."""
+    """The build's named graphs, read by rdflib from graph.trig (independently of kg.exchange.push)."""
     ds = load_dataset(example_build)
     graphs = {str(g.identifier): g for g in ds.graphs() if isinstance(g.identifier, URIRef)
               and str(g.identifier).startswith("https://w3id.org/newskg/graph/") and len(g)}

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from kg import iris
-from kg.extract.linking import QuantityFacts
-from kg.pipeline import ArticleRecords
-from kg.records import Alias, Document, Mention, Quantity
-from kg.recordio import RecordFile
+from kg.rdf import iris
+from kg.records import Alias, ArticleRecords, Document, Mention, Quantity, QuantityFacts
+from kg.store.recordio import RecordFile
 
 
 def _article(doc_id: str) -> ArticleRecords:

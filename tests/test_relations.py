@@ -9,14 +9,15 @@ from __future__ import annotations
 import pytest
 
 from kg.extract.entities import find_mentions
-from kg.extract.relations import find_relations, rules
-from kg.gazetteer import Gazetteer
-from kg.nlp import load_pipeline
+from kg.extract.relation_rules import relation_lexicon
+from kg.extract.relations import find_relations
+from kg.nlp.model import load_pipeline
+from kg.nlp.places import load_gazetteer
 
 
 @pytest.fixture(scope="module")
 def relate():
-    nlp, gazetteer = load_pipeline(None), Gazetteer.load()
+    nlp, gazetteer = load_pipeline(None), load_gazetteer()
 
     def run(text: str) -> list[tuple[str, str, str | None, str | None, bool]]:
         doc = nlp(text)
@@ -60,7 +61,7 @@ def test_rank_abbreviation_is_spelled_out_and_outer_post_keeps_owner(relate):
     found = relate("Army spokesman Lt. Col. Nadav Shoshani said troops entered the town.")
     labels = {role for role, _, _ in roles(found, "Nadav Shoshani")}
     assert "Lieutenant Colonel" in labels and not any(r.endswith(".") for r in labels)
-    assert rules().abbreviations["Capt."] == "Captain"
+    assert relation_lexicon().abbreviations["Capt."] == "Captain"
 
 
 def test_commander_of_a_group_leads_it(relate):

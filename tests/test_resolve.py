@@ -1,7 +1,7 @@
 """Entity resolution on hand-built mention records (no model, no real gazetteer)."""
 
 from kg.records import Alias, Mention
-from kg.resolve import normalize, resolve
+from kg.resolve.entities import normalize, resolve
 
 
 class FakeEntry:

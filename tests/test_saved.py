@@ -7,11 +7,20 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.query import QueryError, table, with_prefixes
-from kg.saved import (SavedQueryError, list_saved, load_saved, parse_param_args, parse_saved, render,
-                      resolve_names, run_saved, sparql_string)
-from kg.iris import MERGED_GRAPH
-from kg.store import open_store
+from kg.query.saved import (
+    SavedQueryError,
+    list_saved,
+    load_saved,
+    parse_param_args,
+    parse_saved,
+    render,
+    resolve_names,
+    run_saved,
+    sparql_string,
+)
+from kg.query.sparql import QueryError, table, with_prefixes
+from kg.rdf.iris import MERGED_GRAPH
+from kg.store.dataset import open_store
 
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus"
 EXPECTED = {"events-of-actor", "troop-levels", "who-met-whom", "roles-of-person", "events-at-place",

@@ -25,10 +25,10 @@ from rdflib import Graph
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, JSONLD, TURTLE, XML, SPARQLWrapper
 
-from kg.query import run
-from kg.server import make_server
-from kg.server_guard import outbound_keyword
-from kg.store import NotABuild
+from kg.query.sparql import run
+from kg.serve.guard import outbound_keyword
+from kg.serve.server import make_server
+from kg.store.dataset import NotABuild
 
 ROOT = Path(__file__).resolve().parent.parent
 PERSONS = "SELECT ?p WHERE { ?p a kg:Person } ORDER BY ?p"
@@ -279,7 +279,7 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal is Linux-only")
 def test_workers_die_with_a_killed_server_even_mid_query(example_build):
-    script = ("import sys; from kg.server import make_server\n"
+    script = ("import sys; from kg.serve.server import make_server\n"
               f"s = make_server({str(example_build)!r}, port=0, quiet=True, timeout=60)\n"
               "print(s.server_address[1], *[w.process.pid for w in s.pool._all], flush=True)\n"
               "s.serve_forever()\n")

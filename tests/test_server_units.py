@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.server_formats import RDF, RESULTS, choose
-from kg.server_guard import outbound_keyword
+from kg.serve.formats import RDF, RESULTS, choose
+from kg.serve.guard import outbound_keyword
 
 
 def test_accept_q_values_and_defaults():

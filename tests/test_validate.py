@@ -13,9 +13,15 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import ORG, OWL, RDF, RDFS, SH, XSD
 from rdflib.plugins.sparql import prepareQuery
 
-from kg import iris
 from kg.ontology import ontology_graph, shapes_graph
-from kg.validate import ValidationReport, Violation, check_anchors, union_graph, validate
+from kg.rdf import iris
+from kg.rdf.validate import (
+    ValidationReport,
+    Violation,
+    check_anchors,
+    union_graph,
+    validate,
+)
 from kg.vocab import GAF, KG, NIF, PROV, SCHEMA, SEM, sparql_prologue
 
 DOC = "iraq-2020"

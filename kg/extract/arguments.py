@@ -10,9 +10,9 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.doctext import entities, noun_chunk_at, sentences, text_of
-from kg.records import Argument
 from kg.extract.status import governing_frames
 from kg.extract.triggers import Lexicon, TriggerMatch
+from kg.records import Argument
 
 ACTOR_ROLES = ("agent", "recipient", "speaker")
 PARTICIPANT_ROLES = ("agent", "patient", "recipient", "speaker")

@@ -10,16 +10,16 @@ people named in full earlier ("Sharaa") and acronyms the text defines ("Iraqi Se
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-import yaml
-from spacy.tokens import Doc, Span as SpacySpan
+from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
 
 from kg.extract.doctext import entities, sentence_of, text_of, token_words
 from kg.extract.entity_context import dateline, places_named_like_people, with_owner
-from kg.gazetteer import Gazetteer
+from kg.extract.names import ACRONYM, is_acronym_of, surname_forms
+from kg.nlp.entity_lexicon import entity_lexicon
+from kg.nlp.gazetteer import Gazetteer
 from kg.ontology import kinds_table
 from kg.records import Alias, Mention, Span
 
@@ -30,31 +30,7 @@ NER_COARSE = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": 
               "FAC": "Place", "EVENT": "Event"}
 # Kinds a gazetteer may not impose on a span NER calls a person (many places are named after people).
 NOT_FOR_PERSONS = {"City", "AdministrativeRegion", "Region", "Facility"}
-NAME_SUFFIXES = {"jr.", "jr", "sr.", "sr", "ii", "iii", "iv"}
-NAME_PARTICLES = ("al-", "el-", "al ", "el ", "ad-", "ash-", "as-", "an-", "ar-", "at-", "az-")
 MISREAD_CITY_POPULATION = 100_000
-ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&]{1,7}$")
-
-
-@dataclass(frozen=True)
-class EntityRules:
-    titles: tuple[tuple[str, ...], ...]  # token sequences, longest first
-    org_heads: tuple[tuple[tuple[str, ...], str], ...]  # (lower-case words, kind), longest first
-    place_heads: dict[str, str]
-    not_names: frozenset[str]
-    weapon_nouns: frozenset[str]
-    not_org_heads: frozenset[str]
-
-
-@lru_cache(maxsize=1)
-def rules() -> EntityRules:
-    data = yaml.safe_load(resources.files("kg.data").joinpath("entity_rules.yaml").read_text("utf-8"))
-    titles = sorted({tuple(t.split()) for t in data["titles"]}, key=lambda t: (-len(t), t))
-    heads = sorted(((tuple(h.lower().split()), kind) for kind, hs in data["org_heads"].items() for h in hs),
-                   key=lambda hk: (-len(hk[0]), hk))
-    places = {h.lower(): kind for kind, hs in data["place_heads"].items() for h in hs}
-    return EntityRules(tuple(titles), tuple(heads), places, frozenset(w.lower() for w in data["not_names"]),
-                       frozenset(data["weapon_nouns"]), frozenset(data["not_org_heads"]))
 
 
 def find_mentions(doc: Doc, doc_id: str, gazetteer: Gazetteer,
@@ -77,7 +53,7 @@ def find_mentions(doc: Doc, doc_id: str, gazetteer: Gazetteer,
 
 def _mention(ent: SpacySpan, doc_id: str, gaz: Gazetteer) -> Mention | None:
     label = ent.label_
-    if ent.end < len(ent.doc) and ent.doc[ent.end].lower_ in rules().weapon_nouns and label in NER_KINDS:
+    if ent.end < len(ent.doc) and ent.doc[ent.end].lower_ in entity_lexicon().weapon_nouns and label in NER_KINDS:
         return None  # "Patriot systems", "Typhon missiles": a weapon, not an actor
     if label in ("NORP", "GPE") and gaz.demonym(ent.text) is not None:
         entry = gaz.demonym(ent.text)
@@ -91,7 +67,7 @@ def _mention(ent: SpacySpan, doc_id: str, gaz: Gazetteer) -> Mention | None:
     if span is None:
         return None
     text = span.text
-    if text.lower() in rules().not_names or text.islower() or not any(c.isalpha() for c in text):
+    if text.lower() in entity_lexicon().not_names or text.islower() or not any(c.isalpha() for c in text):
         return None
     if label in _ontology_kinds():  # from the rule layer: a known name or a structural pattern
         return _ruled(span, label, ent.ent_id_ or None, doc_id, gaz)
@@ -107,7 +83,7 @@ def _mention(ent: SpacySpan, doc_id: str, gaz: Gazetteer) -> Mention | None:
         return _make(span, doc_id, "Person", name, None, "ner")
     if context_kind:
         return _make(span, doc_id, context_kind, name, None, "context")
-    if label == "ORG" and name.split()[-1].lower() in rules().not_org_heads:
+    if label == "ORG" and name.split()[-1].lower() in entity_lexicon().not_org_heads:
         return None  # "National Defense Authorization Act": a law, not an organization
     if label == "ORG":
         place = _misread_place(name, gaz)
@@ -132,7 +108,7 @@ def _ruled(span: SpacySpan, kind: str, key: str | None, doc_id: str, gaz: Gazett
 def _titles_starting_with() -> dict[str, tuple[tuple[str, ...], ...]]:
     """The titles by their first word, longest first: a name is tested only against its own."""
     out: dict[str, list[tuple[str, ...]]] = {}
-    for title in rules().titles:
+    for title in entity_lexicon().titles:
         out.setdefault(title[0], []).append(title)
     return {word: tuple(titles) for word, titles in out.items()}
 
@@ -179,7 +155,7 @@ def _extend_by_place_head(span: SpacySpan, label: str) -> tuple[SpacySpan, str |
         return span, None, None
     if span.end < len(doc):
         nxt = doc[span.end]
-        kind = rules().place_heads.get(nxt.lower_)
+        kind = entity_lexicon().place_heads.get(nxt.lower_)
         if kind and nxt.pos_ in ("NOUN", "PROPN"):
             return doc[span.start:span.end + 1], nxt.lower_, kind
     return span, None, None
@@ -211,7 +187,7 @@ def _misread_place(name: str, gaz: Gazetteer):
 
 def _org_kind(name: str) -> str:
     words = tuple(name.lower().split())
-    for head, kind in rules().org_heads:
+    for head, kind in entity_lexicon().org_heads:
         if words[-len(head):] == head:
             return kind
     return "Organization"
@@ -224,21 +200,6 @@ def _drop_overlaps(mentions: list[Mention]) -> list[Mention]:
         if all(m.end <= k.start or k.end <= m.start for k in kept):
             kept.append(m)
     return sorted(kept, key=lambda m: m.start)
-
-
-def surname_forms(name: str) -> set[str]:
-    """The short forms a full personal name is referred to by: 'Ahmed al-Sharaa' -> al-Sharaa, Sharaa."""
-    words = [w for w in name.split() if w.lower() not in NAME_SUFFIXES]
-    if len(words) < 2:
-        return set()
-    last = words[-1]
-    forms = {last}
-    for particle in NAME_PARTICLES:
-        if last.lower().startswith(particle) and len(last) > len(particle) + 1:
-            forms.add(last[len(particle):])
-    if len(words) >= 3 and words[-2].lower() in ("al", "el", "bin", "ibn", "de", "van", "von", "da"):
-        forms.add(" ".join(words[-2:]))
-    return {f for f in forms if len(f) > 2 and re.match(r"^(?:[a-z]{1,3}[- ])?[A-Z]", f)}
 
 
 def _with_short_names(doc: Doc, doc_id: str, found: list[Mention], skipped: tuple[Span, ...]) -> list[Mention]:
@@ -289,23 +250,3 @@ def _with_acronyms(doc: Doc, doc_id: str, found: list[Mention]) -> tuple[list[Me
             added.append(short)
         aliases.append(Alias(doc_id, m.span, (short.start, short.end), f"acronym defined: {m.text} ({short.text})"))
     return found + added, aliases
-
-
-def is_acronym_of(short: str, long: str) -> bool:
-    """Schwartz & Hearst (2003): every letter of the short form appears, in order, in the long form,
-    and its first letter starts a word."""
-    s, lf = short.lower(), long.lower()
-    si, li = len(s) - 1, len(lf) - 1
-    while si >= 0:
-        c = s[si]
-        if not c.isalnum():
-            si -= 1
-            continue
-        while li >= 0 and (lf[li] != c or (si == 0 and li > 0 and lf[li - 1].isalnum())):
-            li -= 1
-        if li < 0:
-            return False
-        si -= 1
-        li -= 1
-    return True
-

@@ -16,7 +16,8 @@ import re
 from spacy.tokens import Doc
 
 from kg.extract.doctext import sentence_of, text_of
-from kg.gazetteer import Gazetteer
+from kg.extract.names import surname_forms
+from kg.nlp.gazetteer import Gazetteer
 from kg.records import Mention, Span
 
 DATELINE = re.compile(r"^\s*([A-Z][A-Z .'-]{2,40}?)(?:,|\s[-–—]|:|\s\()")
@@ -51,7 +52,6 @@ def dateline(doc: Doc, doc_id: str, gaz: Gazetteer, found: list[Mention],
 
 def places_named_like_people(found: list[Mention], gaz: Gazetteer) -> list[Mention]:
     """A one-word 'person' that is a capital or a big city, and nobody's surname here, is the place."""
-    from kg.extract.entities import surname_forms
 
     surnames = {f for m in found if m.kind == "Person" and " " in m.name for f in surname_forms(m.name)}
     out = []

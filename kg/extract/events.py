@@ -12,11 +12,11 @@ import re
 
 from spacy.tokens import Doc, Token
 
-from kg.extract.doctext import entities, sentence_of, text_of
-from kg.records import Argument, EventRecord, Span
 from kg.extract.arguments import NON_REFERRING, PARTICIPANT_ROLES, ArgumentFinder
+from kg.extract.doctext import entities, sentence_of, text_of
 from kg.extract.status import find_status
 from kg.extract.triggers import Lexicon, TriggerMatch, load_lexicon, match_triggers
+from kg.records import Argument, EventRecord, Span
 
 __all__ = ["find_events"]
 

@@ -11,33 +11,21 @@ not numbers of an event, so they attach to no event and get no place or actor.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import re
+from dataclasses import replace
 
 from spacy.tokens import Doc, Token
-
-import re
 
 from kg.extract.doctext import sentence_of, text_of
 from kg.extract.quantities import is_measure
 from kg.ontology import coarse_of
-from kg.records import EventRecord, Mention, Quantity, TimeValue
+from kg.records import EventRecord, Mention, Quantity, QuantityFacts, TimeValue
 
 MAX_HOPS = 4
 MAX_GOVERNING_HOPS = 12  # a sentence's parse is shallower than this
 # A dateline: a capitalized place (and region) at the start of a line, then the date and a dash.
 _DATELINE_BEFORE = re.compile(r"(?:^|\n)[ \t]*[A-Z][A-Z .'-]*(?:,[ \t]*[A-Za-z .'-]+)?,[ \t]*$")
 _DATELINE_AFTER = re.compile(r"^[ \t]*(?:-|–|—|\(\w+\)\s*[-–—])")
-
-
-@dataclass(frozen=True)
-class QuantityFacts:
-    """A quantity with what the sentence says about it: where, when, whose."""
-
-    quantity: Quantity
-    sentence: tuple[int, int]
-    place: tuple[int, int] | None = None  # a place mention span
-    actor: tuple[int, int] | None = None  # a mention span: whose troops
-    time: TimeValue | None = None
 
 
 def _token(doc: Doc, start: int, end: int) -> Token | None:

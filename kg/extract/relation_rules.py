@@ -31,7 +31,7 @@ class RelationRules:
 
 
 @lru_cache(maxsize=1)
-def rules() -> RelationRules:
+def relation_lexicon() -> RelationRules:
     path = resources.files("kg.data").joinpath("relations.yaml")
     data = yaml.safe_load(path.read_text("utf-8"))
     try:

@@ -15,12 +15,17 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from kg.extract.doctext import token_words
-from kg.extract.relation_rules import MentionIndex, RelationRules, record, rules
+from kg.extract.relation_rules import (
+    MentionIndex,
+    RelationRules,
+    record,
+    relation_lexicon,
+)
 from kg.extract.roles import apposition_roles, title_roles
 from kg.ontology import coarse_of
 from kg.records import Mention, RelationRecord
 
-__all__ = ["RelationRules", "find_relations", "rules"]
+__all__ = ["RelationRules", "find_relations", "relation_lexicon"]
 
 
 def find_relations(doc: Doc, doc_id: str, mentions: list[Mention]) -> list[RelationRecord]:
@@ -36,7 +41,7 @@ def find_relations(doc: Doc, doc_id: str, mentions: list[Mention]) -> list[Relat
             found += _part_of(doc, doc_id, m, index)
     found += _led_by(doc, doc_id, index) + _parts(doc, doc_id, index)
     found += [_leader(r) for r in found if r.predicate == "holds_role" and r.object is not None
-              and not r.former and (r.role or "").lower() in rules().leader_roles]
+              and not r.former and (r.role or "").lower() in relation_lexicon().leader_roles]
     unique = {(r.predicate, r.subject, r.object, r.role): r for r in found}
     return sorted(unique.values(), key=lambda r: (r.subject, r.predicate, r.object or (0, 0), r.role or ""))
 
@@ -60,12 +65,12 @@ def _located(doc: Doc, doc_id: str, place: Mention, index: MentionIndex) -> list
     # 'X in (western) Y', 'X, in Y', "X, in Y's Z" (Z is the container)
     skip = 1 if span.end < len(doc) and doc[span.end].text == "," else 0
     after = doc[span.end + skip: min(len(doc), span.end + skip + 4)]
-    if len(after) and after[0].lower_ in rules().located_preps:
+    if len(after) and after[0].lower_ in relation_lexicon().located_preps:
         container = _container_after(doc, after[1:], index)
         if container is not None and _contains(container, place):
             out.append(record(doc_id, "located_in", place, container, place.sentence, confidence=0.8))
     # 'the northern Philippine island of Luzon': the kind noun's place modifier contains X
-    if span.start >= 2 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].lower_ in rules().place_nouns:
+    if span.start >= 2 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].lower_ in relation_lexicon().place_nouns:
         for mod in doc[span.start - 2].lefts:
             container = index.at(mod)
             if mod.dep_ in ("amod", "compound", "poss") and container is not None and _contains(container, place):
@@ -73,7 +78,7 @@ def _located(doc: Doc, doc_id: str, place: Mention, index: MentionIndex) -> list
     # "Y's X"; "the city's X" (the city last named before)
     if span.start >= 2 and doc[span.start - 1].tag_ == "POS":
         container = index.at(doc[span.start - 2])
-        kind = rules().place_noun_kinds.get(doc[span.start - 2].lower_)
+        kind = relation_lexicon().place_noun_kinds.get(doc[span.start - 2].lower_)
         if container is None and kind and doc[span.start - 3: span.start - 2].text.lower() == "the":
             container = index.last_before(doc[span.start - 2], lambda m: m.kind == kind)
         if container is not None and _contains(container, place, _level(doc, span)):
@@ -84,8 +89,8 @@ def _located(doc: Doc, doc_id: str, place: Mention, index: MentionIndex) -> list
 def _level(doc: Doc, span) -> int | None:
     """The rank a place's own kind noun gives it: 'Kyivskyi district', 'Tuffah neighbourhood'."""
     for tok in (span[-1], doc[span.end] if span.end < len(doc) else None):
-        if tok is not None and tok.lower_ in rules().place_noun_rank:
-            return rules().place_noun_rank[tok.lower_]
+        if tok is not None and tok.lower_ in relation_lexicon().place_noun_rank:
+            return relation_lexicon().place_noun_rank[tok.lower_]
     return None
 
 
@@ -104,7 +109,7 @@ def _container_after(doc: Doc, tokens, index: MentionIndex) -> Mention | None:
 
 
 def _contains(outer: Mention, inner: Mention, inner_rank: int | None = None) -> bool:
-    rank = rules().place_rank
+    rank = relation_lexicon().place_rank
     inner_rank = rank.get(inner.kind, 0) if inner_rank is None else inner_rank
     return (coarse_of(outer.kind) == "Place" and outer.key != inner.key
             and (outer.key is None or outer.key != inner.key) and outer.span != inner.span
@@ -134,9 +139,9 @@ def _part_of(doc: Doc, doc_id: str, org: Mention, index: MentionIndex) -> list[R
 
 def _country_in_name(span):
     """The gazetteer country a name starts with ('Iraqi ...') or ends with ('... of Ukraine')."""
-    from kg.gazetteer import Gazetteer
+    from kg.nlp.places import load_gazetteer
 
-    gaz = Gazetteer.load()
+    gaz = load_gazetteer()
 
     def country(text: str):
         return gaz.demonym(text) or next((e for e in gaz.lookup(text) if e.kind == "Country"), None)
@@ -156,7 +161,7 @@ def _parts(doc: Doc, doc_id: str, index: MentionIndex) -> list[RelationRecord]:
         return m if m is not None and coarse_of(m.kind) == "Organization" else None
 
     out = []
-    nouns = rules().part_nouns
+    nouns = relation_lexicon().part_nouns
     for noun in (doc[i] for i, lemma in enumerate(token_words(doc)[1]) if lemma in nouns):
         if noun.pos_ != "NOUN" or index.at(noun):
             continue
@@ -178,12 +183,12 @@ def _parts(doc: Doc, doc_id: str, index: MentionIndex) -> list[RelationRecord]:
                 kinds |= ARMED_KINDS
             whole = next((index.last_before(noun, lambda m: m.kind in kinds
                                             and not any(m.span == a or (m.key and m.key == k) for a, k in named))
-                          for o in objects if o.lower_ in rules().group_nouns
+                          for o in objects if o.lower_ in relation_lexicon().group_nouns
                           and any(c.lower_ == "the" for c in o.lefts)), None)
         if whole is None:
             continue
         verb = noun.head
-        if noun.dep_ in ("attr", "dobj") and verb.lemma_ in rules().part_verbs:
+        if noun.dep_ in ("attr", "dobj") and verb.lemma_ in relation_lexicon().part_verbs:
             parts += [org(c) for c in verb.children if c.dep_ == "nsubj" and org(c)]
         for part in dict.fromkeys(p for p in parts if p is not None):
             if part is not whole and (part.key is None or part.key != whole.key):

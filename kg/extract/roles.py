@@ -9,8 +9,8 @@ from functools import lru_cache
 from spacy.tokens import Doc, Token
 
 from kg.extract.doctext import token_words
-from kg.extract.entities import rules as entity_rules
-from kg.extract.relation_rules import MentionIndex, record, rules
+from kg.extract.relation_rules import MentionIndex, record, relation_lexicon
+from kg.nlp.entity_lexicon import entity_lexicon
 from kg.ontology import coarse_of
 from kg.records import Mention, RelationRecord
 
@@ -38,12 +38,12 @@ def title_roles(doc: Doc, doc_id: str, person: Mention, index: MentionIndex) -> 
         return []
     # lowercase modifiers of the outermost title belong to it: "Hamas military chief X"
     while j - 1 >= 0 and doc[j - 1].is_lower and doc[j - 1].pos_ in ("NOUN", "ADJ") \
-            and doc[j - 1].dep_ in ("compound", "amod") and doc[j - 1].lower_ not in rules().former \
+            and doc[j - 1].dep_ in ("compound", "amod") and doc[j - 1].lower_ not in relation_lexicon().former \
             and index.at(doc[j - 1]) is None and segments[-1][0] - j < 2:
         j -= 1
         segments[-1] = (j, segments[-1][1])
     k, former = j - 1, False
-    if k >= 0 and doc[k].lower_ in rules().former:
+    if k >= 0 and doc[k].lower_ in relation_lexicon().former:
         former, k = True, k - 1
     if k >= 1 and doc[k].tag_ == "POS":
         k -= 1
@@ -52,7 +52,7 @@ def title_roles(doc: Doc, doc_id: str, person: Mention, index: MentionIndex) -> 
         owner = None
     if owner is not None and not former:
         before = doc.char_span(owner.start, owner.end, alignment_mode="expand")
-        former = before is not None and before.start > 0 and doc[before.start - 1].lower_ in rules().former
+        former = before is not None and before.start > 0 and doc[before.start - 1].lower_ in relation_lexicon().former
     out = []
     for n, (a, b) in enumerate(segments):
         outer = n == len(segments) - 1
@@ -66,7 +66,7 @@ def title_roles(doc: Doc, doc_id: str, person: Mention, index: MentionIndex) -> 
 def _titles_ending_with() -> dict[str, tuple[tuple[str, ...], ...]]:
     """The titles of the entity rules by their last word, longest first."""
     out: dict[str, list[tuple[str, ...]]] = {}
-    for title in entity_rules().titles:
+    for title in entity_lexicon().titles:
         out.setdefault(title[-1], []).append(title)
     return {word: tuple(titles) for word, titles in out.items()}
 
@@ -82,7 +82,7 @@ def _title_ending_at(doc: Doc, j: int, index: MentionIndex) -> int:
         if j - n < 0:
             continue
         words = doc[j - n:j]
-        if (words.text.lower() in rules().role_nouns and words[-1].pos_ in ("NOUN", "PROPN")
+        if (words.text.lower() in relation_lexicon().role_nouns and words[-1].pos_ in ("NOUN", "PROPN")
                 and all(index.at(t) is None for t in words)):
             return n
     return 0
@@ -91,16 +91,16 @@ def _title_ending_at(doc: Doc, j: int, index: MentionIndex) -> int:
 def _label(words) -> str:
     """The post as written, abbreviations spelled out: 'Col.' -> 'Colonel'."""
     text = " ".join(t.text for t in words)
-    return rules().abbreviations.get(text, text)
+    return relation_lexicon().abbreviations.get(text, text)
 
 
 def _role_phrase(noun: Token, index: MentionIndex, person: Mention):
     """(label, organization, former) for a role noun heading a phrase: 'a spokesman for Qatar's
     Ministry of Foreign Affairs' -> the ministry (the object of the preposition, not its possessive)."""
     mods = [c for c in noun.lefts if c.dep_ in ("compound", "amod") and c.is_lower
-            and c.lower_ not in rules().former and index.at(c) is None]
+            and c.lower_ not in relation_lexicon().former and index.at(c) is None]
     label = " ".join(t.text for t in [*mods, noun])
-    former = any(t.lower_ in rules().former for t in noun.subtree if t.i < noun.i)
+    former = any(t.lower_ in relation_lexicon().former for t in noun.subtree if t.i < noun.i)
 
     def actor(tok):
         m = index.at(tok)
@@ -152,5 +152,5 @@ def apposition_roles(doc: Doc, doc_id: str, person: Mention, index: MentionIndex
 def _is_role_noun(tok: Token, index: MentionIndex) -> bool:
     """A post noun, alone or with the word before it ('top Democrat', 'special envoy')."""
     before = tok.doc[tok.i - 1].lower_ + " " if tok.i > 0 else ""
-    return ((tok.lower_ in rules().role_nouns or before + tok.lower_ in rules().role_nouns)
+    return ((tok.lower_ in relation_lexicon().role_nouns or before + tok.lower_ in relation_lexicon().role_nouns)
             and tok.pos_ in ("NOUN", "PROPN") and index.at(tok) is None)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from kg.extract.doctext import sentence_of, token_words
-from kg.records import HAPPENED, HYPOTHETICAL, NEGATED, ONGOING, PLANNED, REPORTED
 from kg.extract.triggers import Lexicon
+from kg.records import HAPPENED, HYPOTHETICAL, NEGATED, ONGOING, PLANNED, REPORTED
 
 # Dependencies that start a clause of their own: climbing stops there.
 CLAUSE_DEPS = ("ROOT", "ccomp", "parataxis", "relcl", "advcl", "csubj", "csubjpass")

@@ -1,0 +1,403 @@
+"""The graph, read into what the explorer shows: nodes, stated links, evidence sentences, articles.
+
+WHY a separate step: the page only presents. Which nodes exist and of what kind, the links that
+articles state between them, the sentences that mention each one and the article each sentence
+comes from are read here once, in Python, in a fixed order (so equal graphs give equal pages).
+Nothing is escaped here: kg.explorer.page embeds the result as JSON that cannot leave its
+<script> block, and the page's script renders every string as text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import GEO, ORG, OWL, RDF, RDFS, SKOS
+
+import kg
+from kg.vocab import GAF, KG_NS, NIF, SCHEMA, SEM
+
+KGN = Namespace(KG_NS)  # plain namespace: classes declared only in data are fine
+STYLES_PATH = Path(__file__).resolve().parent / "assets" / "styles.json"
+KIND_ORDER = ("Person", "Organization", "Place", "NamedEvent", "Event")
+ROOTS = {
+    SCHEMA.Person: "Person", KGN.Person: "Person",
+    SCHEMA.Organization: "Organization", ORG.Organization: "Organization", KGN.Organization: "Organization",
+    SCHEMA.Place: "Place", KGN.Place: "Place",
+    SCHEMA.Event: "Event", SEM.Event: "Event", KGN.NamedEvent: "Event", KGN.ReportedEvent: "Event",
+}
+ACTOR_PROPS = {SEM.hasActor, KGN.hasAgent, KGN.hasPatient, KGN.hasRecipient, KGN.hasSpeaker}
+RELATION_PROPS = {SCHEMA.containedInPlace: "relation", KGN.partOf: "relation", KGN.ledBy: "relation"}
+DATE = re.compile(r"-?\d{4}(?:-\d{2}(?:-\d{2})?)?")
+
+
+@dataclass
+class Collected:
+    """Everything the page can show, keyed by RDF terms; node i is nodes[i]."""
+
+    nodes: list[dict]
+    edges: dict[tuple[int, int, str], dict]  # (from, to, label) -> {"kind", "ev": set of sentences}
+    sentences: dict  # sentence term -> (article term | None, begin, text)
+    articles: dict  # article term -> {"id", "title", "date", "url", "publisher"}
+    comention: bool = False
+    focus: dict | None = field(default=None)
+
+
+@lru_cache(maxsize=1)
+def styles() -> dict:
+    try:
+        return json.loads(STYLES_PATH.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"{STYLES_PATH}: cannot read the explorer styles: {exc}") from exc
+
+
+@lru_cache(maxsize=1)
+def _ontology() -> Graph:
+    """The class and property hierarchy of kg.ttl, preferably as kg.ontology loads it."""
+    try:
+        from kg.ontology import ontology_graph
+    except ImportError:  # an older tree without kg.ontology: read the file directly
+        path = Path(kg.__file__).resolve().parent.parent / "ontology" / "kg.ttl"
+        try:
+            return Graph().parse(path, format="turtle")
+        except Exception as exc:  # noqa: BLE001 - re-raised with the file name
+            raise ValueError(f"{path}: cannot read the ontology: {exc}") from exc
+    return ontology_graph()
+
+
+def union(data: Graph) -> Graph:
+    """All triples of every named graph (types live in the merged graph, mentions in article graphs),
+    as a read-only view over the same store: copying 100,000s of triples would take longer than the rest."""
+    if isinstance(data, Dataset):
+        return Dataset(store=data.store, default_union=True)
+    if isinstance(data, Graph):  # a Graph, or a ConjunctiveGraph (already the union of its graphs)
+        return data
+    raise TypeError(f"write_explorer needs an rdflib Dataset or Graph, not {type(data).__name__}")
+
+
+def local(term) -> str:
+    text = unquote(str(term))
+    return re.split(r"[#/]", text.rstrip("/#"))[-1] or text
+
+
+def clean(text) -> str:
+    """One line of plain text: article whitespace (newlines, tabs) collapsed."""
+    return " ".join(str(text).split())
+
+
+def words(camel: str) -> str:
+    """'SeizureOfPower' -> 'Seizure of power'; 'hasAgent' -> 'agent'."""
+    name = re.sub(r"^has(?=[A-Z])", "", camel)
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).lower()
+    return spaced[:1].upper() + spaced[1:] if name[:1].isupper() else spaced
+
+
+def web_url(value) -> str | None:
+    """The value as an http(s) URL, or None: nothing else may become a link on the page."""
+    if value is None:
+        return None
+    text = str(value)
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or re.search(r"[\s\x00-\x1f]", text):
+        return None
+    return text
+
+
+def _closure(g: Graph, prop: URIRef) -> dict:
+    tree = Graph()
+    for src in (_ontology(), g):
+        for triple in src.triples((None, prop, None)):
+            tree.add(triple)
+    return {child: set(tree.transitive_objects(child, prop)) - {child} for child in set(tree.subjects(prop))}
+
+
+class Props:
+    """``value`` and ``objects`` as rdflib has them, from one pass per property: a lookup in rdflib's
+    store costs tens of microseconds, and a 5,000-node page needs hundreds of thousands of them."""
+
+    def __init__(self, g: Graph) -> None:
+        self.g = g
+        self._maps: dict = {}
+
+    def _map(self, prop) -> dict:
+        if prop not in self._maps:
+            found: dict = defaultdict(list)
+            for s, o in self.g.subject_objects(prop):
+                found[s].append(o)
+            self._maps[prop] = {s: sorted(objs, key=str) for s, objs in found.items()}
+        return self._maps[prop]
+
+    def objects(self, subject, prop) -> list:
+        return self._map(prop).get(subject, [])
+
+    def value(self, subject, prop):
+        """The first value by string order (rdflib's Graph.value picks any)."""
+        found = self._map(prop).get(subject)
+        return found[0] if found else None
+
+
+class _Reader:
+    """Reads spans, sentences and articles, each once."""
+
+    def __init__(self, g: Props) -> None:
+        self.g = g
+        self.sentences: dict = {}
+        self.articles: dict = {}
+
+    def number(self, node, prop) -> int | None:
+        value = self.g.value(node, prop)
+        try:
+            return int(value) if value is not None else None
+        except ValueError:
+            return None
+
+    def article(self, doc) -> None:
+        if doc is None or doc in self.articles:
+            return
+        g = self.g
+        title = g.value(doc, SCHEMA.headline)
+        date = g.value(doc, SCHEMA.datePublished)
+        publisher = g.value(doc, SCHEMA.publisher)
+        self.articles[doc] = {
+            "id": clean(g.value(doc, SCHEMA.identifier) or local(doc)),
+            "title": clean(title) if title else None, "date": str(date)[:10] if date else None,
+            "url": web_url(g.value(doc, SCHEMA.url)), "publisher": clean(publisher) if publisher else None}
+
+    def sentence(self, term):
+        """Register a sentence; None when it has no text to show."""
+        if term not in self.sentences:
+            text = self.g.value(term, NIF.anchorOf)
+            doc = self.g.value(term, NIF.referenceContext)
+            self.article(doc)
+            self.sentences[term] = None if text is None else (doc, self.number(term, NIF.beginIndex), str(text))
+        return self.sentences[term]
+
+    def locate(self, span) -> tuple | None:
+        """(sentence, start, end, article) of a mention span; start/end None when it cannot be placed."""
+        g = self.g
+        sentence = g.value(span, NIF.sentence)
+        own = sentence is None
+        sentence = span if own else sentence
+        info = self.sentence(sentence)
+        if info is None:
+            return None
+        doc = g.value(span, NIF.referenceContext) or info[0]
+        self.article(doc)
+        if own:
+            return sentence, None, None, doc
+        text, anchor = info[2], g.value(span, NIF.anchorOf)
+        begin, s_begin = self.number(span, NIF.beginIndex), info[1]
+        start = None
+        if begin is not None and s_begin is not None and anchor is not None and \
+                text[begin - s_begin: begin - s_begin + len(anchor)] == str(anchor):
+            start = begin - s_begin
+        elif anchor and str(anchor) in text:
+            start = text.index(str(anchor))
+        return sentence, start, None if start is None else start + len(str(anchor)), doc
+
+
+def _kind(classes: set, ancestors: dict) -> tuple[str, str | None, list] | None:
+    """(kind, event type, class names) for a subject's rdf:types; None when none is shown."""
+    found: dict[str, set] = defaultdict(set)
+    reported: set = set()
+    for cls in classes:
+        above = {cls} | ancestors.get(cls, set())
+        for coarse in {ROOTS[c] for c in above if c in ROOTS}:
+            found[coarse].add(cls)
+        if KGN.ReportedEvent in above:
+            reported.add(cls)
+    coarse = next((c for c in ("Person", "Organization", "Place", "Event") if c in found), None)
+    if coarse is None:
+        return None
+    names = sorted({local(c) for c in found[coarse]})
+    if coarse != "Event":
+        return coarse, None, names
+    if not reported:
+        return "NamedEvent", None, names
+    specific = sorted(local(c) for c in reported if c != KGN.ReportedEvent and not any(
+        c in ancestors.get(other, set()) for other in reported))
+    return "Event", specific[0] if specific else "ReportedEvent", names
+
+
+def _quantity(g: Props, q) -> str | None:
+    def num(prop, node=q):
+        value = g.value(node, prop)
+        if value is None:
+            return None
+        try:
+            return f"{float(value):,.10g}"
+        except ValueError:
+            return clean(value)
+
+    unit = clean(g.value(q, SCHEMA.unitText) or "")
+    qualifier = clean(g.value(q, KGN.qualifier) or "")
+    value, low, high = num(SCHEMA.value), num(SCHEMA.minValue), num(SCHEMA.maxValue)
+    amount = value or (f"{low}\u2013{high}" if low and high else f"at least {low}" if low
+                       else f"at most {high}" if high else None)
+    before = g.value(q, KGN.fromQuantity)
+    if before is not None and num(SCHEMA.value, before):
+        amount = f"{num(SCHEMA.value, before)} \u2192 {amount or '?'}"
+    if amount is None:
+        return None
+    return " ".join(p for p in (qualifier, amount, unit) if p)
+
+
+def _event_details(g: Props, ev, index: dict, actor_props: set) -> dict:
+    out: dict = {}
+    status = g.value(ev, KGN.status)
+    if status is not None:
+        out["status"] = words(local(status)).lower()
+    confidence = g.value(ev, KGN.confidence)
+    try:
+        if confidence is not None:
+            out["confidence"] = round(float(confidence), 2)
+    except ValueError:
+        pass
+    stamp = g.value(ev, SEM.hasTimeStamp)
+    if stamp is not None:
+        out["when"] = clean(stamp)
+        match = DATE.match(str(stamp).strip())
+        if match:
+            out["date"] = match.group(0)
+    time_text = g.value(ev, KGN.timeText)
+    if time_text is not None:
+        out["timeText"] = clean(time_text)
+    quotes = sorted(clean(q) for q in g.objects(ev, KGN.quotation))
+    if quotes:
+        out["quote"] = quotes[0]
+    amounts = sorted(filter(None, (_quantity(g, q) for q in g.objects(ev, KGN.hasQuantity))))
+    if amounts:
+        out["quantities"] = amounts
+    others = sorted({(words(local(p)).lower(), clean(g.value(o, RDFS.label) or local(o)))
+                     for p in actor_props for o in g.objects(ev, p) if o not in index})
+    if others:
+        out["others"] = [list(o) for o in others]
+    return out
+
+
+def _entity_details(g: Props, term) -> dict:
+    out: dict = {}
+    links = []
+    for iri in sorted(set(map(str, g.objects(term, OWL.sameAs)))):
+        url = web_url(iri)
+        if url:
+            host = (urlsplit(url).hostname or "").lower()
+            name = ("Wikidata " if host.endswith("wikidata.org") else "GeoNames " if "geonames.org" in host
+                    else host + " ") + local(url)
+            links.append([name, url])
+    if links:
+        out["links"] = links
+    for geometry in sorted(g.objects(term, GEO.hasGeometry), key=str):
+        match = re.match(r"\s*POINT\s*\(\s*(-?[\d.]+)\s+(-?[\d.]+)\s*\)", str(g.value(geometry, GEO.asWKT) or ""))
+        if match:
+            out["coords"] = [round(float(match.group(2)), 5), round(float(match.group(1)), 5)]
+            break
+    return out
+
+
+def collect(data: Graph) -> Collected:
+    """Read the graph (a Dataset or Graph shaped as notes/contract.md) into Collected."""
+    g = union(data)
+    ancestors = _closure(g, RDFS.subClassOf)
+    types: dict = defaultdict(set)
+    for subject, cls in g.subject_objects(RDF.type):
+        if isinstance(subject, (URIRef, BNode)) and isinstance(cls, URIRef):
+            types[subject].add(cls)
+    props = Props(g)
+    reader = _Reader(props)
+    nodes = []
+    for term, classes in types.items():
+        kind = _kind(classes, ancestors)
+        if kind is None:
+            continue
+        labels = sorted(clean(x) for x in props.objects(term, RDFS.label) if clean(x))
+        label = labels[0] if labels else clean(local(term))
+        aliases = sorted({clean(a) for a in props.objects(term, SKOS.altLabel)} - {label, ""})
+        nodes.append({"term": term, "kind": kind[0], "type": kind[1], "classes": kind[2],
+                      "label": label, "aliases": aliases})
+    rank = KIND_ORDER.index
+    nodes.sort(key=lambda n: (rank(n["kind"]), n["label"].casefold(), n["label"], str(n["term"])))
+    index = {n["term"]: i for i, n in enumerate(nodes)}
+    actor_props = set(ACTOR_PROPS) | {p for p, up in _closure(g, RDFS.subPropertyOf).items() if SEM.hasActor in up}
+    for n in nodes:
+        spans = sorted(props.objects(n["term"], GAF.denotedBy), key=str)
+        n["mentions"] = len(spans)
+        found = [reader.locate(span) for span in spans]
+        n["evidence"] = sorted({(s, a, b) for s, a, b, _ in filter(None, found)}, key=str)
+        n["docs"] = {d for *_, d in filter(None, found) if d is not None}
+        n.update(_event_details(props, n["term"], index, actor_props) if n["kind"] == "Event"
+                 else _entity_details(props, n["term"]))
+    edges = _edges(g, props, nodes, index, actor_props, reader)
+    comention = not edges
+    if comention:
+        edges = _comention_edges(nodes)
+    return Collected(nodes, edges, reader.sentences, reader.articles, comention)
+
+
+def _edges(g: Graph, props: Props, nodes: list[dict], index: dict, actor_props: set, reader: _Reader) -> dict:
+    edges: dict = {}
+
+    def add(a, b, label, kind, evidence):
+        if a in index and b in index and a != b:
+            edge = edges.setdefault((index[a], index[b], label), {"kind": kind, "ev": set()})
+            edge["ev"].update(s for s in evidence if reader.sentence(s) is not None)
+
+    stated: dict = defaultdict(set)
+    for stmt in g.subjects(RDF.type, RDF.Statement):
+        key = (props.value(stmt, RDF.subject), props.value(stmt, RDF.predicate), props.value(stmt, RDF.object))
+        for span in props.objects(stmt, GAF.denotedBy):
+            located = reader.locate(span)
+            if located:
+                stated[key].add(located[0])
+    own = {n["term"]: {s for s, *_ in n["evidence"]} for n in nodes if n["kind"] == "Event"}
+    for prop in sorted(actor_props | {SEM.hasPlace} | set(RELATION_PROPS)):
+        kind = "actor" if prop in actor_props else "place" if prop == SEM.hasPlace else "relation"
+        for s, o in g.subject_objects(prop):
+            add(s, o, words(local(prop)).lower(), kind, stated[(s, prop, o)] | own.get(s, set()))
+    for later, earlier in g.subject_objects(OWL.sameAs):  # one event reported by two articles
+        if later in index and earlier in index and nodes[index[later]]["kind"] == "Event":
+            add(later, earlier, "same event", "same", own.get(later, set()) | own.get(earlier, set()))
+            notes = sorted(clean(c) for st in g.subjects(RDF.subject, later) if props.value(st, RDF.object) == earlier
+                           for c in props.objects(st, RDFS.comment))
+            if notes and (index[later], index[earlier], "same event") in edges:
+                edges[(index[later], index[earlier], "same event")]["note"] = notes[0]
+    for membership in g.subjects(RDF.type, ORG.Membership):
+        roles = sorted(clean(r) if isinstance(r, Literal) else clean(props.value(r, RDFS.label) or local(r))
+                       for r in props.objects(membership, ORG.role))
+        former = any(f.toPython() is True for f in props.objects(membership, KGN.former) if isinstance(f, Literal))
+        label = ("former " if former else "") + (roles[0] if roles and roles[0] else "member")
+        evidence = {x[0] for x in map(reader.locate, props.objects(membership, GAF.denotedBy)) if x}
+        orgs = sorted(props.objects(membership, ORG.organization), key=str)
+        for member in props.objects(membership, ORG.member):
+            for org in orgs:
+                add(member, org, label, "role", evidence)
+            if not orgs and member in index and roles:
+                posts = nodes[index[member]].setdefault("posts", [])
+                if label not in posts:
+                    posts.append(label)
+                    posts.sort()
+    return edges
+
+
+def _comention_edges(nodes: list[dict]) -> dict:
+    """Fallback when nothing relates entities yet: link names that share a sentence."""
+    by_sentence: dict = defaultdict(set)
+    for i, n in enumerate(nodes):
+        for sentence, *_ in n["evidence"]:
+            by_sentence[sentence].add(i)
+    edges: dict = {}
+    for sentence, members in by_sentence.items():
+        ordered = sorted(members)
+        for x, a in enumerate(ordered):
+            for b in ordered[x + 1:]:
+                edges.setdefault((a, b, "co-mentioned"), {"kind": "comention", "ev": set()})["ev"].add(sentence)
+    return edges
