@@ -10,7 +10,8 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import ORG, RDF, RDFS, SKOS
 
 from kg.evaluation.evaluate import GoldError, evaluate, load_gold
-from kg.evaluation.events import locate_evidence, normalize_name
+from kg.evaluation.events import locate_evidence
+from kg.evaluation.gold import normalize_name
 from kg.vocab import GAF, KG_NS, NIF, SCHEMA, SEM
 
 KG = Namespace(KG_NS)

@@ -217,12 +217,12 @@ def test_subproperty_and_subclass_declared_in_data_are_followed(tmp_path):
 
 
 def test_classes_declared_only_in_the_ontology_are_used(tmp_path, monkeypatch):
-    import kg.explorer.data as data
+    import kg.explorer.reading as reading
 
     brigade = URIRef("https://example.org/Brigade")
     onto = Graph()
     onto.add((brigade, RDFS.subClassOf, SCHEMA.Organization))
-    monkeypatch.setattr(data, "_ontology", lambda: onto)
+    monkeypatch.setattr(reading, "ontology_graph", lambda: onto)
     g = Graph()
     g.add((iris.entity("org/b"), RDF.type, brigade))
     g.add((iris.entity("org/b"), RDFS.label, Literal("5th Brigade")))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from kg.extract.quantities import _clean, find_quantities, is_measure, qualifier_family
+from kg.extract.quantities import find_quantities, is_measure, qualifier_family
+from kg.extract.quantity_lexicon import _clean
 
 
 @pytest.fixture(scope="module")

@@ -54,18 +54,23 @@ from rdflib.namespace import ORG, OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from kg.evaluation.events import (
-    EVENT_TYPES,
     REPORTED_EVENT,
     EventScores,
     GraphView,
     K,
     Ratio,
     event_class,
-    normalize_name,
     quantity_numbers,
     score_events,
 )
-from kg.evaluation.gold import Gold, GoldError, GoldRelation, load_gold
+from kg.evaluation.gold import (
+    EVENT_TYPES,
+    Gold,
+    GoldError,
+    GoldRelation,
+    load_gold,
+    normalize_name,
+)
 from kg.vocab import NIF, SCHEMA
 
 __all__ = ["EvalReport", "Gold", "GoldError", "evaluate", "load_gold"]

@@ -8,19 +8,16 @@ and read like their definitions in :mod:`kg.evaluation.evaluate`'s docstring.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import Callable, Iterable
 
 from rdflib import ConjunctiveGraph, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
+from kg.evaluation.gold import EVENT_TYPES, QUOTE_FOLDING, GoldEvent, normalize_name
 from kg.vocab import GAF, KG_NS, NIF, SCHEMA, SEM
-
-if TYPE_CHECKING:
-    from kg.evaluation.evaluate import GoldEvent
 
 K = lambda local: URIRef(KG_NS + local)  # noqa: E731 - event terms are not in vocab.KG yet
 
@@ -30,24 +27,12 @@ ROLE_PROPERTIES = {"agent": K("hasAgent"), "patient": K("hasPatient"),
                    "recipient": K("hasRecipient"), "speaker": K("hasSpeaker")}
 REPORTED_EVENT = K("ReportedEvent")
 _CHAR_FRAGMENT = re.compile(r"#char=(\d+),(\d+)$")
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u201c": '"', "\u201d": '"',
-                         "\u201e": '"', "\u2013": "-", "\u2014": "-", "\u00a0": " "})
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+|\n+")
 
 
 def event_class(gold_type: str) -> URIRef:
     """Gold event type -> ontology class: 'seizure_of_power' -> kg:SeizureOfPower."""
     return K("".join(part.capitalize() for part in gold_type.split("_")))
-
-
-def normalize_name(text: str) -> str:
-    """Key for comparing names: case-folded, no leading 'the ', no surrounding punctuation."""
-    s = " ".join(unicodedata.normalize("NFKC", str(text)).translate(_QUOTES).split()).casefold()
-    for _ in range(2):  # punctuation may sit on either side of the article: '"The Pentagon'
-        s = s.strip("".join(c for c in set(s) if unicodedata.category(c)[0] in "PS") + " ")
-        if s.startswith("the "):
-            s = s[4:]
-    return s
 
 
 def local_name(term: Node) -> str:
@@ -178,11 +163,6 @@ class GraphView:
         return result + [(start, len(text))] if start < len(text) else result
 
 
-EVENT_TYPES = ("withdrawal", "deployment", "handover", "meeting", "negotiation", "agreement", "statement",
-               "attack", "invasion", "defeat", "seizure_of_power", "resolution", "formation", "appointment",
-               "sanctions")
-
-
 def locate_evidence(text: str, evidence: str) -> int | None:
     """Start offset of the evidence in the text. Only the piece before the first '...' elision is
     searched; quotes, dashes, spacing and case are ignored."""
@@ -190,7 +170,7 @@ def locate_evidence(text: str, evidence: str) -> int | None:
     if not piece:
         return None
     norm, index = [], []
-    for i, ch in enumerate(text.translate(_QUOTES)):
+    for i, ch in enumerate(text.translate(QUOTE_FOLDING)):
         if ch.isspace():
             if norm and norm[-1] == " ":
                 continue
@@ -198,7 +178,7 @@ def locate_evidence(text: str, evidence: str) -> int | None:
         for folded in ch.casefold():  # one index per folded char keeps offsets exact ('ß' -> 'ss')
             norm.append(folded)
             index.append(i)
-    needle = " ".join(piece.translate(_QUOTES).split()).casefold()
+    needle = " ".join(piece.translate(QUOTE_FOLDING).split()).casefold()
     at = "".join(norm).find(needle)
     return index[at] if at >= 0 else None
 

@@ -6,13 +6,29 @@ silently wrong score. The format is described in the gold folder's README.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from kg.evaluation.events import EVENT_TYPES, normalize_name
+EVENT_TYPES = ("withdrawal", "deployment", "handover", "meeting", "negotiation", "agreement", "statement",
+               "attack", "invasion", "defeat", "seizure_of_power", "resolution", "formation", "appointment",
+               "sanctions")
+QUOTE_FOLDING = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u201c": '"', "\u201d": '"',
+                         "\u201e": '"', "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+
+
+def normalize_name(text: str) -> str:
+    """Key for comparing names: case-folded, no leading 'the ', no surrounding punctuation."""
+    s = " ".join(unicodedata.normalize("NFKC", str(text)).translate(QUOTE_FOLDING).split()).casefold()
+    for _ in range(2):  # punctuation may sit on either side of the article: '"The Pentagon'
+        s = s.strip("".join(c for c in set(s) if unicodedata.category(c)[0] in "PS") + " ")
+        if s.startswith("the "):
+            s = s[4:]
+    return s
+
 
 GOLD_SCHEMA = "kg-gold/1"
 COARSE_TYPES = ("Person", "Organization", "Place", "Event")

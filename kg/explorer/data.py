@@ -15,13 +15,22 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
-from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import GEO, ORG, OWL, RDF, RDFS, SKOS
 
-import kg
-from kg.vocab import GAF, KG_NS, NIF, SCHEMA, SEM
+from kg.explorer.reading import (
+    Props,
+    Reader,
+    clean,
+    closure,
+    local,
+    union,
+    web_url,
+    words,
+)
+from kg.vocab import GAF, KG_NS, SCHEMA, SEM
 
 KGN = Namespace(KG_NS)  # plain namespace: classes declared only in data are fine
 STYLES_PATH = Path(__file__).resolve().parent / "assets" / "styles.json"
@@ -55,154 +64,6 @@ def styles() -> dict:
         return json.loads(STYLES_PATH.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ValueError(f"{STYLES_PATH}: cannot read the explorer styles: {exc}") from exc
-
-
-@lru_cache(maxsize=1)
-def _ontology() -> Graph:
-    """The class and property hierarchy of kg.ttl, preferably as kg.ontology loads it."""
-    try:
-        from kg.ontology import ontology_graph
-    except ImportError:  # an older tree without kg.ontology: read the file directly
-        path = Path(kg.__file__).resolve().parent.parent / "ontology" / "kg.ttl"
-        try:
-            return Graph().parse(path, format="turtle")
-        except Exception as exc:  # noqa: BLE001 - re-raised with the file name
-            raise ValueError(f"{path}: cannot read the ontology: {exc}") from exc
-    return ontology_graph()
-
-
-def union(data: Graph) -> Graph:
-    """All triples of every named graph (types live in the merged graph, mentions in article graphs),
-    as a read-only view over the same store: copying 100,000s of triples would take longer than the rest."""
-    if isinstance(data, Dataset):
-        return Dataset(store=data.store, default_union=True)
-    if isinstance(data, Graph):  # a Graph, or a ConjunctiveGraph (already the union of its graphs)
-        return data
-    raise TypeError(f"write_explorer needs an rdflib Dataset or Graph, not {type(data).__name__}")
-
-
-def local(term) -> str:
-    text = unquote(str(term))
-    return re.split(r"[#/]", text.rstrip("/#"))[-1] or text
-
-
-def clean(text) -> str:
-    """One line of plain text: article whitespace (newlines, tabs) collapsed."""
-    return " ".join(str(text).split())
-
-
-def words(camel: str) -> str:
-    """'SeizureOfPower' -> 'Seizure of power'; 'hasAgent' -> 'agent'."""
-    name = re.sub(r"^has(?=[A-Z])", "", camel)
-    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).lower()
-    return spaced[:1].upper() + spaced[1:] if name[:1].isupper() else spaced
-
-
-def web_url(value) -> str | None:
-    """The value as an http(s) URL, or None: nothing else may become a link on the page."""
-    if value is None:
-        return None
-    text = str(value)
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or re.search(r"[\s\x00-\x1f]", text):
-        return None
-    return text
-
-
-def _closure(g: Graph, prop: URIRef) -> dict:
-    tree = Graph()
-    for src in (_ontology(), g):
-        for triple in src.triples((None, prop, None)):
-            tree.add(triple)
-    return {child: set(tree.transitive_objects(child, prop)) - {child} for child in set(tree.subjects(prop))}
-
-
-class Props:
-    """``value`` and ``objects`` as rdflib has them, from one pass per property: a lookup in rdflib's
-    store costs tens of microseconds, and a 5,000-node page needs hundreds of thousands of them."""
-
-    def __init__(self, g: Graph) -> None:
-        self.g = g
-        self._maps: dict = {}
-
-    def _map(self, prop) -> dict:
-        if prop not in self._maps:
-            found: dict = defaultdict(list)
-            for s, o in self.g.subject_objects(prop):
-                found[s].append(o)
-            self._maps[prop] = {s: sorted(objs, key=str) for s, objs in found.items()}
-        return self._maps[prop]
-
-    def objects(self, subject, prop) -> list:
-        return self._map(prop).get(subject, [])
-
-    def value(self, subject, prop):
-        """The first value by string order (rdflib's Graph.value picks any)."""
-        found = self._map(prop).get(subject)
-        return found[0] if found else None
-
-
-class _Reader:
-    """Reads spans, sentences and articles, each once."""
-
-    def __init__(self, g: Props) -> None:
-        self.g = g
-        self.sentences: dict = {}
-        self.articles: dict = {}
-
-    def number(self, node, prop) -> int | None:
-        value = self.g.value(node, prop)
-        try:
-            return int(value) if value is not None else None
-        except ValueError:
-            return None
-
-    def article(self, doc) -> None:
-        if doc is None or doc in self.articles:
-            return
-        g = self.g
-        title = g.value(doc, SCHEMA.headline)
-        date = g.value(doc, SCHEMA.datePublished)
-        publisher = g.value(doc, SCHEMA.publisher)
-        self.articles[doc] = {
-            "id": clean(g.value(doc, SCHEMA.identifier) or local(doc)),
-            "title": clean(title) if title else None, "date": str(date)[:10] if date else None,
-            "url": web_url(g.value(doc, SCHEMA.url)), "publisher": clean(publisher) if publisher else None}
-
-    def sentence(self, term):
-        """Register a sentence; None when it has no text to show."""
-        if term not in self.sentences:
-            text = self.g.value(term, NIF.anchorOf)
-            doc = self.g.value(term, NIF.referenceContext)
-            self.article(doc)
-            self.sentences[term] = None if text is None else (doc, self.number(term, NIF.beginIndex), str(text))
-        return self.sentences[term]
-
-    def locate(self, span) -> tuple | None:
-        """(sentence, start, end, article) of a mention span; start/end None when it cannot be placed."""
-        g = self.g
-        sentence = g.value(span, NIF.sentence)
-        own = sentence is None
-        sentence = span if own else sentence
-        info = self.sentence(sentence)
-        if info is None:
-            return None
-        doc = g.value(span, NIF.referenceContext) or info[0]
-        self.article(doc)
-        if own:
-            return sentence, None, None, doc
-        text, anchor = info[2], g.value(span, NIF.anchorOf)
-        begin, s_begin = self.number(span, NIF.beginIndex), info[1]
-        start = None
-        if begin is not None and s_begin is not None and anchor is not None and \
-                text[begin - s_begin: begin - s_begin + len(anchor)] == str(anchor):
-            start = begin - s_begin
-        elif anchor and str(anchor) in text:
-            start = text.index(str(anchor))
-        return sentence, start, None if start is None else start + len(str(anchor)), doc
 
 
 def _kind(classes: set, ancestors: dict) -> tuple[str, str | None, list] | None:
@@ -305,15 +166,15 @@ def _entity_details(g: Props, term) -> dict:
 
 
 def collect(data: Graph) -> Collected:
-    """Read the graph (a Dataset or Graph shaped as notes/contract.md) into Collected."""
+    """Read the graph (a Dataset or Graph shaped as ontology/README.md describes) into Collected."""
     g = union(data)
-    ancestors = _closure(g, RDFS.subClassOf)
+    ancestors = closure(g, RDFS.subClassOf)
     types: dict = defaultdict(set)
     for subject, cls in g.subject_objects(RDF.type):
         if isinstance(subject, (URIRef, BNode)) and isinstance(cls, URIRef):
             types[subject].add(cls)
     props = Props(g)
-    reader = _Reader(props)
+    reader = Reader(props)
     nodes = []
     for term, classes in types.items():
         kind = _kind(classes, ancestors)
@@ -327,7 +188,7 @@ def collect(data: Graph) -> Collected:
     rank = KIND_ORDER.index
     nodes.sort(key=lambda n: (rank(n["kind"]), n["label"].casefold(), n["label"], str(n["term"])))
     index = {n["term"]: i for i, n in enumerate(nodes)}
-    actor_props = set(ACTOR_PROPS) | {p for p, up in _closure(g, RDFS.subPropertyOf).items() if SEM.hasActor in up}
+    actor_props = set(ACTOR_PROPS) | {p for p, up in closure(g, RDFS.subPropertyOf).items() if SEM.hasActor in up}
     for n in nodes:
         spans = sorted(props.objects(n["term"], GAF.denotedBy), key=str)
         n["mentions"] = len(spans)
@@ -343,7 +204,7 @@ def collect(data: Graph) -> Collected:
     return Collected(nodes, edges, reader.sentences, reader.articles, comention)
 
 
-def _edges(g: Graph, props: Props, nodes: list[dict], index: dict, actor_props: set, reader: _Reader) -> dict:
+def _edges(g: Graph, props: Props, nodes: list[dict], index: dict, actor_props: set, reader: Reader) -> dict:
     edges: dict = {}
 
     def add(a, b, label, kind, evidence):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
+from kg.extract.clauses import conjuncts, preps, reporter_of, subject
 from kg.extract.doctext import entities, noun_chunk_at, sentences, text_of
 from kg.extract.status import governing_frames
 from kg.extract.triggers import Lexicon, TriggerMatch
@@ -23,19 +24,12 @@ PRONOUN_LOOKBACK_SENTENCES = 2
 TARGET_PREPS = ("at", "against", "into", "toward", "towards")
 
 
-def _is_dateline(tok: Token) -> bool:
-    """An all-capitals place opening a paragraph ('KYIV, June 11 -'): where, not who."""
-    if not (tok.text.isupper() and len(tok.text) > 2 and tok.is_alpha):
-        return False
-    prev = tok.doc[tok.i - 1] if tok.i > 0 else None
-    return prev is None or "\n" in prev.text or "\n" in prev.whitespace_ or prev.is_space
-
-
 class ArgumentFinder:
     """Finds the arguments of trigger matches in one Doc (entity and chunk lookups built once)."""
 
     def __init__(self, doc: Doc, lex: Lexicon):
         self.doc, self.lex = doc, lex
+        self.reporting = lex.words("reporting_verbs")
         self.entity_of: dict[int, Span] = {}
         for ent in entities(doc):
             if ent.label_ not in NON_REFERRING:
@@ -43,14 +37,6 @@ class ArgumentFinder:
                     self.entity_of[t.i] = ent
 
     # --- fillers ------------------------------------------------------------------------------
-
-    def _conjuncts(self, tok: Token) -> list[Token]:
-        out, stack = [], [tok]
-        while stack:
-            t = stack.pop()
-            out.append(t)
-            stack.extend(c for c in t.children if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN", "PRON"))
-        return sorted(out, key=lambda t: t.i)
 
     def _antecedent(self, pron: Token) -> Span | None:
         """The last person named before a 'he'/'she', within a couple of sentences."""
@@ -64,14 +50,14 @@ class ArgumentFinder:
         """'U.S. personnel' -> U.S.; 'rebel forces led by X' -> X; 'sources at the Pentagon' -> Pentagon."""
         for acl in (c for c in tok.children if c.dep_ == "acl" and c.lemma_.lower() in self.lex.words("leader_verbs")):
             leaders = [p for a in acl.children if a.dep_ == "agent" for p in a.children if p.dep_ == "pobj"]
-            spans = [s for p in leaders for q in self._conjuncts(p) if (s := self.entity_of.get(q.i))]
+            spans = [s for p in leaders for q in conjuncts(p) if (s := self.entity_of.get(q.i))]
             if spans:
                 return spans
         labels = self.lex.words("actor_labels")
         mods = [] if named_by_prep_only else [
             c for c in tok.children if c.dep_ in ("compound", "amod", "poss", "nmod") and c.i < tok.i]
         mods += [p for c in tok.children if c.dep_ == "prep" and c.lower_ in ("at", "of", "from")
-                 for p0 in c.children if p0.dep_ == "pobj" for p in self._conjuncts(p0)]
+                 for p0 in c.children if p0.dep_ == "pobj" for p in conjuncts(p0)]
         mods += [a for m in list(mods) if m.i not in self.entity_of for a in m.children if a.dep_ == "appos"]
         spans: list[Span] = []
         for m in mods:
@@ -85,7 +71,7 @@ class ArgumentFinder:
         if tok.lower_ in self.lex.words("relative_pronouns") and tok.head.dep_ in ("relcl", "acl"):
             tok = tok.head.head
         out: list[tuple[int, int]] = []
-        for t in self._conjuncts(tok):
+        for t in conjuncts(tok):
             for span in self._filler_spans(t, role):
                 if span not in out:
                     out.append(span)
@@ -102,7 +88,7 @@ class ArgumentFinder:
                 ante = self._antecedent(t)
                 if ante is not None:
                     return [(ante.start_char, ante.end_char)]
-            reporter = self._reporter(t)
+            reporter = reporter_of(t, self.reporting)
             if reporter is not None:  # "the army said it had struck": it = the army
                 return self._filler_spans(reporter, role)
             return []  # an unresolved pronoun names nothing a graph can use
@@ -110,7 +96,7 @@ class ArgumentFinder:
                  and self.entity_of[a.i].label_ in self.lex.words("actor_labels")]
         if role in ACTOR_ROLES and named:  # "his German counterpart, Boris Pistorius"
             return [(e.start_char, e.end_char) for e in named]
-        if role in ACTOR_ROLES and (reporter := self._reporter(t)) is not None:
+        if role in ACTOR_ROLES and (reporter := reporter_of(t, self.reporting)) is not None:
             return self._filler_spans(reporter, role)
         if role in ACTOR_ROLES:
             # "a U.S. official" speaks for himself; "sources at the Pentagon" for the Pentagon
@@ -135,12 +121,12 @@ class ArgumentFinder:
         nearest the head ('Iraq's Kurdistan region' -> Kurdistan)."""
         labels = self.lex.words("place_labels")
         out = []
-        for t in self._conjuncts(tok):
+        for t in conjuncts(tok):
             ent = self.entity_of.get(t.i)
             if (ent is None or ent.label_ not in labels) and t.lemma_.lower() in self.lex.words("place_nouns"):
                 inner = [self.entity_of[c.i] for c in sorted(t.children, key=lambda c: -c.i)
                          if c.dep_ in ("compound", "poss", "nmod", "amod") and c.i in self.entity_of]
-                inner += [self.entity_of[p.i] for prep, p in self.preps(t) if prep == "of" and p.i in self.entity_of]
+                inner += [self.entity_of[p.i] for prep, p in preps(t) if prep == "of" and p.i in self.entity_of]
                 ent = next((e for e in inner if e.label_ in labels), None) or next(
                     (e for e in inner if e.label_ in ("NORP",) and e.end == t.i), None)
             if ent is not None and ent.label_ in labels | {"NORP"} and (ent.start_char, ent.end_char) not in out:
@@ -148,90 +134,6 @@ class ArgumentFinder:
         return out
 
     # --- syntax helpers -----------------------------------------------------------------------
-
-    def subject(self, verb: Token, depth: int = 0) -> tuple[Token | None, bool]:
-        """The verb's subject, inherited across xcomp/conj/advcl/acl; and whether it is a patient."""
-        passive = any(c.dep_ == "auxpass" for c in verb.children)
-        for c in sorted(verb.children, key=lambda c: _is_dateline(c)):
-            if _is_dateline(c):
-                # "KYIV, June 11 - Russia launched": the parser makes the dateline the subject
-                c = next((a for a in c.children if a.dep_ == "appos" and a.i > c.i
-                          and any(p.text in "-\u2013\u2014" for p in c.doc[c.i + 1:a.i])), None)
-                if c is None:
-                    continue
-                return c, passive
-            if c.dep_ in ("nsubj", "csubj"):
-                return c, passive
-            if c.dep_ == "nsubjpass":
-                return c, True
-        if depth > 4 or verb.head is verb:
-            return None, passive
-        head, dep = verb.head, verb.dep_
-        if dep == "xcomp":
-            obj = next((c for c in head.children if c.dep_ == "dobj"), None)
-            return (obj, passive) if obj is not None else (self.subject(head, depth + 1)[0], passive)
-        if dep in ("conj", "advcl") and head.pos_ in ("VERB", "AUX"):
-            reported = self._reported_clause(head)
-            if reported is not None and verb.tag_ == "VBG":
-                head = reported  # "X launched drones, Y said, killing three": X did the killing
-            inherited, head_passive = self.subject(head, depth + 1)
-            participle = verb.tag_ == "VBN"  # "defeated and killed", "although defeated in 2017"
-            return inherited, passive or participle and (head_passive or dep == "advcl")
-        if dep in ("acl", "relcl"):
-            if dep == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
-                # "the decision to reduce troops": the noun is not the actor; its owner may be
-                poss = next((c for c in head.children if c.dep_ == "poss" and c.pos_ != "PRON"), None)
-                return poss, passive
-            return head, verb.tag_ == "VBN"
-        if dep == "pcomp" and head.head is not head:
-            gov = head.head
-            if gov.pos_ in ("VERB", "AUX"):
-                return self.subject(gov, depth + 1)[0], passive
-            poss = next((c for c in gov.children if c.dep_ == "poss" and c.pos_ != "PRON"), None)
-            if poss is not None:
-                return poss, passive
-            if gov.head.pos_ in ("VERB", "AUX") and gov.dep_ in ("dobj", "attr"):
-                return self.subject(gov.head, depth + 1)[0], passive
-        return None, passive
-
-    def _reporter(self, pron: Token) -> Token | None:
-        """'X said it/they ...': the subject of the reporting verb whose clause the pronoun opens."""
-        owner = next((c for c in pron.children if c.dep_ == "poss" and c.lower_ in ("its", "their", "our")), None)
-        if owner is not None:  # "the service said its drones struck": the drones are the service's
-            pron = owner.head
-        elif pron.lower_ not in ("it", "they", "we"):
-            return None
-        clause = pron.head
-        if pron.dep_ not in ("nsubj", "nsubjpass"):
-            return None
-        if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in self.lex.words("reporting_verbs"):
-            return None
-        subj = next((c for c in clause.head.children if c.dep_ == "nsubj" and not _is_dateline(c)), None)
-        return subj if subj is not None and subj.pos_ != "PRON" else None
-
-    def _reported_clause(self, verb: Token) -> Token | None:
-        """The clause a reporting verb reports ('X fired ..., the governor said'), if any."""
-        if verb.lemma_.lower() not in self.lex.words("reporting_verbs"):
-            return None
-        if verb.dep_ in ("parataxis", "ccomp") and verb.head is not verb and verb.head.pos_ in ("VERB", "AUX"):
-            return verb.head
-        return next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis") and c.i < verb.i
-                     and c.pos_ in ("VERB", "AUX")), None)
-
-    @staticmethod
-    def preps(tok: Token) -> list[tuple[str, Token]]:
-        """(preposition, object) pairs; 'out of X' and 'ahead of X' give ('of', X)."""
-        out = []
-        for c in tok.children:
-            if c.dep_ not in ("prep", "agent", "dative", "prt", "advmod"):
-                continue
-            objs = [p for p in c.children if p.dep_ == "pobj"]
-            if c.dep_ in ("prep", "agent", "dative"):
-                out += [(c.lower_, p) for p in objs]
-            if not objs:
-                out += [(g.lower_, p) for g in c.children if g.dep_ == "prep"
-                        for p in g.children if p.dep_ == "pobj"]
-        return out
 
     # --- roles --------------------------------------------------------------------------------
 
@@ -266,14 +168,14 @@ class ArgumentFinder:
     def _see_through(self, tok: Token) -> Token:
         """'control of Ain al-Asad airbase' -> the airbase; 'most of them' -> them."""
         if tok.lemma_.lower() in self.lex.words("transparent_nouns") | self.lex.words("partitive_heads"):
-            for prep, p in self.preps(tok):
+            for prep, p in preps(tok):
                 if prep == "of":
                     return p
         return tok
 
     def _add_preps(self, m: TriggerMatch, tok: Token, found: list, skip_place: bool = False) -> None:
         rolemap = self.lex.preps.get(m.type, {})
-        for prep, p in self.preps(tok):
+        for prep, p in preps(tok):
             if any(p is t for _, t in found):
                 continue
             role = rolemap.get(prep)
@@ -283,15 +185,15 @@ class ArgumentFinder:
             elif role:
                 found.append((role, p))
         if m.entry.subject_prep:
-            for prep, p in self.preps(m.token):
+            for prep, p in preps(m.token):
                 if prep == m.entry.subject_prep:
                     found.append(("speaker" if m.type == "Statement" else "agent", p))
 
     def _verbal(self, m: TriggerMatch, found: list) -> None:
         v = m.token
         subj_role = "speaker" if m.type == "Statement" else "agent"
-        subj, passive = self.subject(v)
-        by_agent = [p for prep, p in self.preps(v) if prep == "by"]
+        subj, passive = subject(v, self.reporting)
+        by_agent = [p for prep, p in preps(v) if prep == "by"]
         if subj is not None:
             found.append(("patient" if passive else subj_role, subj))
         for p in by_agent:
@@ -302,13 +204,13 @@ class ArgumentFinder:
                 if c.dep_ != "dobj":
                     continue
                 if m.entry.object_is_instrument:  # "launched 300 drones at Kyiv": the target is 'at'
-                    found += [("patient", p) for t in [v] + self._conjuncts(c) for prep, p in self.preps(t)
+                    found += [("patient", p) for t in [v] + conjuncts(c) for prep, p in preps(t)
                               if prep in TARGET_PREPS and not any(p is q for _, q in found)]
                     continue
                 if c.lemma_.lower() in self.lex.words("transparent_nouns") and not any(
-                        prep == "of" for prep, _ in self.preps(c)):
+                        prep == "of" for prep, _ in preps(c)):
                     # "transfer control of X": the parser may hang 'of X' on the verb
-                    c = next((p for prep, p in self.preps(v) if prep == "of"), c)
+                    c = next((p for prep, p in preps(v) if prep == "of"), c)
                 ent = self.entity_of.get(c.i)
                 if obj_role in ("agent", "place_or_patient") and ent is not None \
                         and ent.label_ in self.lex.words("place_labels"):
@@ -327,7 +229,7 @@ class ArgumentFinder:
             if c.dep_ == "poss" or (c.dep_ in ("compound", "amod", "nmod") and c.i < n.i
                                     and ent is not None and ent.label_ in actor_labels):
                 found.append(("agent", c))
-        for prep, p in self.preps(n):
+        for prep, p in preps(n):
             if prep == "of":
                 found.append((m.entry.of_role, p))
             elif prep == "by":
@@ -338,19 +240,19 @@ class ArgumentFinder:
         gov = n.head
         if n.dep_ == "pobj" and gov.lower_ == "with" and gov.head.lemma_.lower() in self.lex.words("light_verbs"):
             n, gov = gov, gov.head  # "Washington responded with strikes": the verb's subject acts
-            found += [("agent", s) for s in [self.subject(gov)[0]] if s is not None]
+            found += [("agent", s) for s in [subject(gov, self.reporting)[0]] if s is not None]
         elif n.dep_ in ("dobj", "nsubjpass") and gov.lemma_.lower() in self.lex.words("light_verbs"):
-            subj, _ = self.subject(gov)  # "Israel launched airstrikes on Gaza"
+            subj, _ = subject(gov, self.reporting)  # "Israel launched airstrikes on Gaza"
             if subj is not None and n.dep_ == "dobj":
                 found.append(("agent", subj))
-            found += [("agent", p) for prep, p in self.preps(gov) if prep == "by"]
+            found += [("agent", p) for prep, p in preps(gov) if prep == "by"]
             self._add_preps(m, gov, found, skip_place=True)
         elif not any(r == "agent" for r, _ in found):
             # "the overthrow of X ... by rebel forces": a 'by' the parser hung on a governing verb
             for f in governing_frames(n)[1:]:
                 g = f.token
                 if g.pos_ in ("VERB", "AUX") and not any(c.dep_ == "auxpass" for c in g.children):
-                    by = [p for prep, p in self.preps(g) if prep == "by" and p.i > n.i]
+                    by = [p for prep, p in preps(g) if prep == "by" and p.i > n.i]
                     found += [("agent", p) for p in by]
                     if by:
                         break
@@ -380,10 +282,10 @@ class ArgumentFinder:
         heads = [t for r, t in found if r != "place"] + [a.token for a in absorbed]
         place_preps = self.lex.words("place_preps") | {
             prep for prep, role in self.lex.preps.get(m.type, {}).items() if role == "place"}
-        for tok in [c for h in heads for c in self._conjuncts(self._see_through(h))]:
+        for tok in [c for h in heads for c in conjuncts(self._see_through(h))]:
             # "a delegation led by X in Doha": the place hangs on the participant's own clause
             clauses = [tok] + [c for c in tok.children if c.dep_ in ("acl", "relcl")]
-            spans += [s for t in clauses for prep, p in self.preps(t) if prep in place_preps
+            spans += [s for t in clauses for prep, p in preps(t) if prep in place_preps
                       for s in self.place_spans(p)]
         if spans:
             return spans
@@ -396,7 +298,7 @@ class ArgumentFinder:
         if frames[-1].token.dep_ == "advcl":  # "Once the drawdown is completed, troops will remain in Iraq"
             frames += governing_frames(frames[-1].token.head)
         for f in frames[1:]:
-            spans = [s for prep, p in self.preps(f.token) if prep in place_preps and p.i != m.token.i
+            spans = [s for prep, p in preps(f.token) if prep in place_preps and p.i != m.token.i
                      for s in self.place_spans(p)]
             if spans:
                 return spans

@@ -16,18 +16,24 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from typing import Any, NamedTuple
 
-import yaml
 from spacy.tokens import Doc, Span
 
 from kg.extract.doctext import lower_tokens, sentences, text_of
+from kg.extract.quantity_lexicon import (
+    APPROXIMATE,
+    LOWER,
+    UPPER,
+    first_words,
+    is_measure,
+    qualifier_family,
+    quantity_lexicon,
+)
 from kg.records import Quantity
 
-LEXICON_FILE = "quantities.yaml"
-APPROXIMATE, UPPER, LOWER, VAGUE = "approximate", "upper", "lower", "vague"
+__all__ = ["find_quantities", "is_measure", "qualifier_family"]
+
 MAX_MODIFIERS = 5  # words allowed between a number and its unit: "2,500 U.S.-led coalition troops"
 LONGEST_PHRASE = 4  # tokens in the longest lexicon phrase
 _DIGITS = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
@@ -54,80 +60,9 @@ class _Qualifier(NamedTuple):
     family: str
 
 
-def _singular(phrase: str) -> str:
-    """'service members' -> 'service member', so one lexicon entry covers '1 service member'."""
-    if phrase.endswith("ies"):
-        return phrase[:-3] + "y"
-    return phrase[:-1] if phrase.endswith("s") and not phrase.endswith("ss") else phrase
-
-
-def _clean(node: Any, path: Any, where: str) -> Any:
-    """Lower-case every phrase, collapse its spaces, turn lists into sets; reject what YAML misread."""
-    if isinstance(node, dict):
-        return {_clean(k, path, where): _clean(v, path, f"{where}.{k}") for k, v in node.items()}
-    if isinstance(node, list):
-        return {_clean(item, path, where) for item in node}
-    if isinstance(node, str) and node.strip():
-        return " ".join(node.lower().split())
-    if isinstance(node, (int, float)) and isinstance(node, bool) == where.endswith("demonym_units"):
-        return node
-    raise ValueError(f"{path}: {where}: expected a phrase or a number, not {node!r}")
-
-
-@lru_cache(maxsize=1)
-def _lexicon() -> dict[str, Any]:
-    """Load and index kg/data/quantities.yaml once."""
-    path = resources.files("kg") / "data" / LEXICON_FILE
-    try:
-        raw = _clean(yaml.safe_load(path.read_text(encoding="utf-8")) or {}, path, "lexicon")
-    except (OSError, yaml.YAMLError) as exc:
-        raise ValueError(f"{path}: cannot read the quantity lexicon ({exc})") from exc
-    required = ("qualifiers", "postfix_qualifiers", "vague", "vague_prefixes", "numbers",
-                "multipliers", "suffixes", "connectors", "number_entity_labels", "units",
-                "adjacent_units", "demonym_units", "partitive_determiners", "partitive_pronouns",
-                "number_of", "number_of_links", "ratio_words", "currency_symbols", "currency_words",
-                "percent_words", "percent_unit")
-    missing = [key for key in required if key not in raw]
-    odd = [f"{sec}.{k}" for sec in ("vague", "numbers", "multipliers", "suffixes")
-           for k, v in raw.get(sec, {}).items() if not isinstance(v, (int, float))]
-    if missing or odd:
-        raise ValueError(f"{path}: missing sections {missing} or entries without a number {odd}")
-    units = set().union(*raw["units"].values())
-    vague_starts = _first_words(raw["vague"]) | _first_words(raw["vague_prefixes"])
-    return {**raw, **raw["connectors"], "units": units | {_singular(u) for u in units},
-            "pre": {w: fam for fam, ws in raw["qualifiers"].items() for w in ws},
-            "post": {w: fam for fam, ws in raw["postfix_qualifiers"].items() for w in ws},
-            "labels": {label.upper() for label in raw["number_entity_labels"]},
-            "symbols": {k: v.upper() for k, v in raw["currency_symbols"].items()},
-            "money_words": {k: v.upper() for k, v in raw["currency_words"].items()},
-            "percent": set(raw["percent_words"]), "vague_starts": vague_starts,
-            # the words a number, an amount of money or a vague count can start with (or a digit)
-            "number_starts": frozenset({*raw["numbers"], *raw["multipliers"], *raw["currency_symbols"],
-                                        *vague_starts})}
-
-
-def measure_units() -> frozenset[str]:
-    """Units of money and percentages ('USD', 'EUR', 'percent'): data, but not counts of anything."""
-    lex = _lexicon()
-    return frozenset({*lex["symbols"].values(), *lex["money_words"].values(), lex["percent_unit"]})
-
-
-def is_measure(quantity: Quantity) -> bool:
-    """Is this an amount of money or a percentage rather than a count of people or hardware?"""
-    return quantity.unit in measure_units()
-
-
-def qualifier_family(qualifier: str | None) -> str | None:
-    """'roughly' -> 'approximate', 'fewer than' -> 'upper', 'over' -> 'lower', 'thousands' -> 'vague'."""
-    lex, text = _lexicon(), " ".join((qualifier or "").lower().split())
-    if text in lex["vague"] or any(text.startswith(p + " ") for p in lex["vague_prefixes"]):
-        return VAGUE
-    return lex["pre"].get(text) or lex["post"].get(text)
-
-
 def find_quantities(doc: Doc) -> list[Quantity]:
     """Every count of a lexicon unit in the Doc, sorted by offset."""
-    found = [q for sent in sentences(doc) for q in _sentence_quantities(doc, sent, _lexicon())]
+    found = [q for sent in sentences(doc) for q in _sentence_quantities(doc, sent, quantity_lexicon())]
     return sorted(found, key=lambda q: (q.start, q.end))
 
 
@@ -176,20 +111,10 @@ def _text(doc: Doc, start: int, end: int) -> str:
     return " ".join("".join(lower_tokens(doc)[start:end]).split())
 
 
-def _first_words(table) -> frozenset[str]:
-    key = id(table)
-    if key not in _FIRST_WORDS:
-        _FIRST_WORDS[key] = (table, frozenset(p.split()[0] for p in table if p))
-    return _FIRST_WORDS[key][1]
-
-
-_FIRST_WORDS: dict[int, tuple[object, frozenset[str]]] = {}  # the table is kept so its id stays its own
-
-
 def _phrase_at(doc: Doc, start: int, limit: int, table) -> int:
     """Length in tokens of the longest phrase of `table` starting at token `start` (0 if none)."""
     token = lower_tokens(doc)[start]
-    if token != token.rstrip() and token.strip() not in _first_words(table):
+    if token != token.rstrip() and token.strip() not in first_words(table):
         return 0  # a whole word that starts no phrase of the table
     for n in range(LONGEST_PHRASE, 0, -1):
         if start + n <= limit and _text(doc, start, start + n) in table:
@@ -307,7 +232,7 @@ def _inherited_unit(doc: Doc, n1: _Number, end: int, limit: int, last: tuple[str
     single = _text(doc, n1.start, n1.end)
     if last is None or _YEAR.match(single) or single == "one":
         return None
-    pronoun = end + 1 < limit and doc[end].lower_ == "of" and doc[end + 1].lower_ in _lexicon()["partitive_pronouns"]
+    pronoun = end + 1 < limit and doc[end].lower_ == "of" and doc[end + 1].lower_ in quantity_lexicon()["partitive_pronouns"]
     if pronoun:  # "fewer than 20 of them"
         return last[0]
     if end < limit and (doc[end].pos_ not in _ELISION_POS or doc[end].lower_ == "of"):
