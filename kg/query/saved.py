@@ -1,4 +1,4 @@
-"""Saved questions: parameterised SPARQL queries shipped as .rq files in kg/queries/.
+"""Saved questions: parameterised SPARQL queries shipped as .rq files in kg/query/questions/.
 
 Each file starts with a header of comment lines::
 
