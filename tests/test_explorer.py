@@ -124,8 +124,9 @@ def test_nodes_by_kind_with_event_types_and_legend(tmp_path, story):
     kinds = {label: n["kind"] for label, n in nodes.items()}
     assert kinds == {"Jane Doe": "Person", "North Front": "Organization", "Riverton": "Place",
                      "Examplestan": "Place", "Operation Dawn": "NamedEvent",
-                     "Withdrawal by North Front from Riverton (2020-01; happened)": "Event"}
-    withdrawal = nodes["Withdrawal by North Front from Riverton (2020-01; happened)"]
+                     "Withdrawal (2020-01)": "Event"}  # no roles stated: type and time
+    withdrawal = nodes["Withdrawal (2020-01)"]
+    assert withdrawal["aliases"] == ["Withdrawal by North Front from Riverton (2020-01; happened)"]  # as built
     assert withdrawal["type"] == "Withdrawal" and withdrawal["date"] == "2020-01"
     assert withdrawal["status"] == "happened" and withdrawal["timeText"] == "January 2020"
     assert nodes["Riverton"]["classes"] == ["City"] and nodes["North Front"]["classes"] == ["ArmedGroup"]
@@ -186,7 +187,7 @@ def test_stated_relations_events_and_roles_become_labelled_edges(tmp_path, story
     b.article.add((iris.role("Mayor"), RDFS.label, Literal("Mayor")))
     count, _, payload = write(tmp_path, b.ds)
     assert count == 6  # memberships, roles and statements are not nodes
-    w = "Withdrawal by North Front from Riverton (2020-01; happened)"
+    w = "Withdrawal by North Front from Riverton (2020-01)"  # composed from the roles
     assert edge_set(payload) == {(w, "agent", "North Front"), (w, "place", "Riverton"),
                                  ("Riverton", "contained in place", "Examplestan"),
                                  ("Jane Doe", "former Commander", "North Front")}
@@ -258,7 +259,7 @@ def test_timeline_is_in_date_order_with_undated_events_last(tmp_path):
             b.article.add((ev, SEM.hasTimeStamp, Literal(stamp)))
         b.mention(ev, 1, word)
     _, _, payload = write(tmp_path, b.ds)
-    labels = [payload["nodes"][i]["label"] for i in payload["timeline"]]
+    labels = [payload["nodes"][i]["aliases"][0] for i in payload["timeline"]]  # the built labels
     assert labels == ["talked", "met", "left", "attacked"]
 
 
@@ -401,7 +402,7 @@ def test_ego_view_keeps_the_neighbourhood(tmp_path, story):
     b.article.add((ev, KG.hasAgent, e["group"]))
     b.article.add((ev, SEM.hasPlace, e["city"]))
     b.article.add((e["city"], SCHEMA.containedInPlace, e["country"]))
-    w = "Withdrawal by North Front from Riverton (2020-01; happened)"
+    w = "Withdrawal by North Front from Riverton (2020-01)"  # composed from the roles
     count, _, payload = write(tmp_path, b.ds, focus="north FRONT", depth=1)
     assert count == 2 and set(by_label(payload)) == {"North Front", w}
     assert payload["focus"]["labels"] == ["North Front"] and payload["focus"]["depth"] == 1

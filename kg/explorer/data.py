@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import GEO, ORG, OWL, RDF, RDFS, SKOS
 
+from kg.explorer.labels import relabel
 from kg.explorer.reading import (
     Props,
     Reader,
@@ -201,6 +202,8 @@ def collect(data: Graph) -> Collected:
     comention = not edges
     if comention:
         edges = _comention_edges(nodes)
+    relabel(nodes, edges, reader.sentences, reader.articles,
+            {t: words(t) if t != "ReportedEvent" else "Event" for t in {n["type"] for n in nodes if n["type"]}})
     return Collected(nodes, edges, reader.sentences, reader.articles, comention)
 
 
@@ -246,6 +249,9 @@ def _edges(g: Graph, props: Props, nodes: list[dict], index: dict, actor_props: 
                 if label not in posts:
                     posts.append(label)
                     posts.sort()
+    for a, b, label in [k for k in edges if k[2] == "agent"]:  # a speaker is its statement's agent too
+        if (a, b, "speaker") in edges:
+            edges[(a, b, "speaker")]["ev"] |= edges.pop((a, b, label))["ev"]
     return edges
 
 
