@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import GEO, ORG, OWL, RDF, RDFS, SKOS
 
+from kg.explorer.claims import read_claims
 from kg.explorer.labels import relabel
 from kg.explorer.reading import (
     Props,
@@ -57,6 +58,7 @@ class Collected:
     articles: dict  # article term -> {"id", "title", "date", "url", "publisher"}
     comention: bool = False
     focus: dict | None = field(default=None)
+    claims: list[dict] = field(default_factory=list)  # kg.explorer.claims rows
 
 
 @lru_cache(maxsize=1)
@@ -204,7 +206,8 @@ def collect(data: Graph) -> Collected:
         edges = _comention_edges(nodes)
     relabel(nodes, edges, reader.sentences, reader.articles,
             {t: words(t) if t != "ReportedEvent" else "Event" for t in {n["type"] for n in nodes if n["type"]}})
-    return Collected(nodes, edges, reader.sentences, reader.articles, comention)
+    claims = read_claims(g, props, reader, index, nodes)
+    return Collected(nodes, edges, reader.sentences, reader.articles, comention, claims=claims)
 
 
 def _edges(g: Graph, props: Props, nodes: list[dict], index: dict, actor_props: set, reader: Reader) -> dict:

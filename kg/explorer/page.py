@@ -21,7 +21,7 @@ import pyvis
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 VIS_JS = Path(pyvis.__file__).resolve().parent / "lib" / "vis-9.1.2" / "vis-network.min.js"
-APP_SCRIPTS = ("panel.js", "explorer.js")
+APP_SCRIPTS = ("panel.js", "overview.js", "explorer.js", "timeline.js", "views.js")
 MARKER = re.compile(r"@@(TITLE|CSP|CSS|SCRIPTS|PAYLOAD)@@")
 PAYLOAD_BLOCK = re.compile(r'<script type="application/json" id="kg-payload">(.*?)</script>', re.DOTALL)
 REMOTE = re.compile(r"\b(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//|@import|url\(\s*[\"']?\s*(?:https?:)?//", re.I)

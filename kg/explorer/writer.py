@@ -18,7 +18,9 @@ from pathlib import Path
 import networkx as nx
 from rdflib import Dataset, Graph, URIRef
 
+from kg.explorer.claims import claims_payload
 from kg.explorer.data import KGN, Collected, collect, styles, web_url, words
+from kg.explorer.geo import map_payload
 from kg.explorer.page import render
 from kg.store.atomic import atomic_write_text
 
@@ -136,7 +138,8 @@ def build_payload(col: Collected, title: str) -> dict:
                      for node in col.nodes]
     edge_evidence = {key: sorted(e["ev"], key=where)[:MAX_EDGE_EVIDENCE] for key, e in col.edges.items()}
     sentence_terms = sorted({e[0] for ev in node_evidence for e in ev} | {s for ev in edge_evidence.values()
-                                                                           for s in ev}, key=where)
+                                                                           for s in ev}
+                            | {r["sentence"] for r in col.claims if col.sentences.get(r["sentence"])}, key=where)
     sentence_no = {s: i for i, s in enumerate(sentence_terms)}
 
     nodes = []
@@ -163,6 +166,8 @@ def build_payload(col: Collected, title: str) -> dict:
             "sentences": [[article_no.get(col.sentences[s][0], -1), col.sentences[s][2]] for s in sentence_terms],
             "articles": [col.articles[d] for d in article_terms],
             "legend": _legend(col), "big": big, "seed": SEED,
+            "claims": claims_payload(col.claims, col.articles, article_no, sentence_no),
+            "map": map_payload(col.nodes, col.edges),
             "comention": col.comention, "focus": col.focus}
 
 
@@ -235,7 +240,8 @@ def neighbourhood(col: Collected, seeds: list[int], depth: int) -> Collected:
     edges = {(new[a], new[b], label): e for (a, b, label), e in col.edges.items() if a in new and b in new}
     focus = {"labels": [col.nodes[s]["label"] for s in sorted(seeds)], "ids": sorted(new[s] for s in seeds),
              "depth": depth}
-    return Collected([col.nodes[o] for o in old], edges, col.sentences, col.articles, col.comention, focus)
+    claims = [dict(r, event=new.get(r["event"])) for r in col.claims if r["event"] is None or r["event"] in new]
+    return Collected([col.nodes[o] for o in old], edges, col.sentences, col.articles, col.comention, focus, claims)
 
 
 def write_explorer(data: Dataset | Graph, path, *, title: str = "newskg explorer",

@@ -1,4 +1,5 @@
-/* newskg explorer, part 2: the graph (vis-network), legend and filters, search, timeline.
+/* newskg explorer, part 3: the graph (vis-network), legend and filters, search; the views
+   (timeline, map, claims) hook into KG.onRefresh.
    The data comes from the JSON block only (never from markup); labels are set as text. */
 (function () {
   "use strict";
@@ -16,14 +17,31 @@
   P.edges.forEach(function (e, k) { KG.adjacency[e.from].push(k); if (e.to !== e.from) KG.adjacency[e.to].push(k); });
 
   // What is drawn: nodes in the current view (the most important first) that pass the filters.
-  var shown = new Uint8Array(N), passes = new Uint8Array(N).fill(1);
+  // Unlinked nodes (no link to another shown node) are hidden unless asked for; `pinned` nodes
+  // (searched, clicked in a view) are shown whatever.
+  var shown = new Uint8Array(N), passes = new Uint8Array(N).fill(1), linked = new Uint8Array(N), pinned = {};
   function defaultView() {
     P.nodes.forEach(function (n) { shown[n.id] = n.view; });
     (P.focus ? P.focus.ids : []).forEach(function (id) { shown[id] = 1; });
   }
   defaultView();
   var filter = {kinds: new Set(Object.keys(KG.kinds)), types: new Set(Object.keys(KG.types))};
-  function visible(id) { return shown[id] === 1 && passes[id] === 1; }
+  function candidate(id) { return shown[id] === 1 && passes[id] === 1; }
+  function visible(id) { return candidate(id) && (linked[id] === 1 || showIsolated() || pinned[id] === true); }
+  function showIsolated() { return $("kg-isolated").checked; }
+  function computeLinked() {
+    linked.fill(0);
+    P.edges.forEach(function (e) {
+      if (e.from !== e.to && candidate(e.from) && candidate(e.to)) { linked[e.from] = 1; linked[e.to] = 1; }
+    });
+  }
+  KG.passes = passes;
+  KG.isVisible = visible;
+  var minValue = Infinity, maxValue = -Infinity;
+  P.nodes.forEach(function (n) { minValue = Math.min(minValue, n.value); maxValue = Math.max(maxValue, n.value); });
+  KG.nodeRadius = function (n) {  // as vis-network scales `value` between scaling.min and max
+    return maxValue > minValue ? 8 + 26 * (n.value - minValue) / (maxValue - minValue) : 14;
+  };
 
   function clip(text, max) { return text.length > max ? text.slice(0, max - 1) + "\u2026" : text; }
 
@@ -38,10 +56,9 @@
 
   function visNode(n) {
     var kind = KG.kinds[n.kind] || KG.kinds.Event, colour = KG.nodeColour(n);
-    var node = {id: n.id, label: clip(n.label, n.kind === "Event" ? 70 : 40), shape: kind.shape, value: n.value,
+    var node = {id: n.id, shape: kind.shape, value: n.value,
       title: tooltip(n), color: {background: colour, border: colour, highlight: {background: colour, border: "#111"},
       hover: {background: colour, border: "#111"}}};
-    if (n.kind === "Event") { node.font = {size: 10, color: "#555"}; node.widthConstraint = {maxWidth: 170}; }
     if (n.x !== undefined) { node.x = n.x; node.y = n.y; }
     return node;
   }
@@ -53,7 +70,7 @@
   }));
   var nodeView = new vis.DataView(nodes, {filter: function (item) { return visible(item.id); }});
   var edgeView = new vis.DataView(edges, {filter: function (item) { return visible(item.from) && visible(item.to); }});
-  var physics = !P.big && N > 0;
+  var physics = false;  // positions come from Python (large graphs) or KG.forceLayout (the rest)
   var network = new vis.Network($("kg-graph"), {nodes: nodeView, edges: edgeView}, {
     autoResize: true,
     layout: {randomSeed: P.seed, improvedLayout: physics},
@@ -63,7 +80,7 @@
             font: {size: 13, strokeWidth: 3, strokeColor: "#ffffff"}},
     edges: {smooth: false, width: 1, color: {color: "#a9afb6", highlight: "#222222", hover: "#555555", inherit: false},
             arrows: {to: {scaleFactor: 0.45}}, font: {size: 9, color: "#555555", strokeWidth: 3, align: "middle"},
-            scaling: {min: 1, max: 5, label: {enabled: false}}},
+            scaling: {min: 1, max: 5, label: {enabled: true, min: 9, max: 9, drawThreshold: 8}}},
     physics: physics ? {enabled: true, solver: "forceAtlas2Based", minVelocity: 0.75,
                         forceAtlas2Based: {gravitationalConstant: -70, springLength: 110, avoidOverlap: 0.2},
                         stabilization: {enabled: true, iterations: 500, updateInterval: 50, fit: true}}
@@ -71,6 +88,29 @@
   });
   KG.network = network;
   KG.visibleCount = function () { return nodeView.length; };
+  KG.onRefresh = [];
+
+  // ---- layout of what is shown, labels by importance ------------------------------------------
+  var byRank = P.nodes.map(function (n) { return n.id; }).sort(function (a, b) { return P.nodes[a].rank - P.nodes[b].rank; });
+  var shownByRank = [];
+  KG.layoutRuns = 0;
+  function relayout() {  // ids in id order, so the layout depends on what is shown, not on ranks
+    var ids = shownByRank.slice().sort(function (a, b) { return a - b; }), at = {}, pairs = [];
+    ids.forEach(function (id, j) { at[id] = j; });
+    P.edges.forEach(function (e) {
+      if (at[e.from] !== undefined && at[e.to] !== undefined && e.from !== e.to) pairs.push([at[e.from], at[e.to]]);
+    });
+    var pos = KG.forceLayout(ids, pairs, P.seed);
+    if (pos) {
+      nodes.update(ids.map(function (id) { return {id: id, x: pos[id].x, y: pos[id].y}; }));
+      KG.layoutRuns++;
+    }
+    network.fit({animation: false});
+  }
+  KG.relayout = relayout;
+  network.on("afterDrawing", function (ctx) {
+    KG.paintLabels(network, ctx, shownByRank, network.getSelectedNodes().filter(visible));
+  });
 
   function status() {
     var text = "Showing " + nodeView.length + " of " + N + " nodes, " + edgeView.length + " of " + P.edges.length + " links";
@@ -81,6 +121,9 @@
     var hiddenCount = 0;
     for (var i = 0; i < N; i++) if (!shown[i]) hiddenCount++;
     $("kg-show-all").hidden = hiddenCount === 0;
+    var unlinked = 0;
+    for (var j = 0; j < N; j++) if (candidate(j) && !linked[j]) unlinked++;
+    $("kg-isolated-count").textContent = String(unlinked);
     $("kg-show-all").textContent = "Show all " + N;
   }
 
@@ -93,13 +136,17 @@
       network.setOptions({edges: {font: {size: wanted ? 9 : 0}}});
     }
   }
-  function refresh() {
+  function refresh(again) {
+    computeLinked();
+    shownByRank = byRank.filter(visible);
     nodeView.refresh();
     edgeView.refresh();
     labelMode();
     status();
-    renderTimeline();
+    if (again) relayout();
+    KG.onRefresh.forEach(function (hook) { hook(); });
   }
+  KG.refresh = refresh;
 
   function notice(text) {
     var box = $("kg-notice");
@@ -118,8 +165,9 @@
     var r = dateRange(d);
     return (!from || r[1] >= from) && (!to || r[0] <= to);
   }
-  function datePasses(n, from, to, hideUndated) {
-    if (n.kind === "Event") return n.date ? inRange(n.date, from, to) : !hideUndated;
+  function datePasses(n, from, to, hideUndated) {  // an event without a time of its own: its article's date
+    var published = (n.docs || []).map(function (d) { return P.articles[d].date; }).filter(Boolean)[0];
+    if (n.kind === "Event") return n.date ? inRange(n.date, from, to) : published && (from || to) ? inRange(published, from, to) : !hideUndated;
     if (!from && !to) return true;
     var dates = (n.docs || []).map(function (d) { return P.articles[d].date; }).filter(Boolean);
     return !dates.length || dates.some(function (d) { return inRange(d, from, to); });
@@ -131,10 +179,12 @@
       var ok = filter.kinds.has(n.kind) && (n.kind !== "Event" || filter.types.has(n.type));
       if (ok && article !== "") ok = (n.docs || []).indexOf(Number(article)) >= 0;
       if (ok && (from || to || hideUndated)) ok = datePasses(n, from, to, hideUndated);
+      if (ok && KG.extraFilter) ok = KG.extraFilter(n);
       passes[n.id] = ok ? 1 : 0;
     });
-    refresh();
+    refresh(true);
   }
+  KG.applyFilters = applyFilters;
   function resetFilters() {
     filter.kinds = new Set(Object.keys(KG.kinds));
     filter.types = new Set(Object.keys(KG.types));
@@ -143,6 +193,7 @@
     $("kg-date-from").value = "";
     $("kg-date-to").value = "";
     $("kg-undated").checked = false;
+    if (KG.clearExtraFilters) KG.clearExtraFilters();
     passes.fill(1);
   }
 
@@ -173,7 +224,7 @@
     option.value = String(i);
     $("kg-article").appendChild(option);
   });
-  ["kg-article", "kg-date-from", "kg-date-to", "kg-undated"].forEach(function (id) {
+  ["kg-article", "kg-date-from", "kg-date-to", "kg-undated", "kg-isolated"].forEach(function (id) {
     $(id).addEventListener("change", applyFilters);
   });
 
@@ -192,19 +243,20 @@
   };
   KG.focusNode = function (id, quiet) {
     notice("");
-    if (!shown[id]) { shown[id] = 1; refresh(); }
+    if (!visible(id)) { shown[id] = 1; pinned[id] = true; refresh(); }
     if (!passes[id]) {
       resetFilters();
-      refresh();
+      refresh(true);
       notice("Filters were cleared to show \u201c" + P.nodes[id].label + "\u201d.");
     }
     network.selectNodes([id]);
     network.focus(id, {scale: Math.max(1, network.getScale()), animation: quiet ? false : {duration: 350}});
     KG.showNode(id);
-    markTimeline(id);
+    KG.current = id;
+    KG.onRefresh.forEach(function (hook) { hook(); });
   };
   network.on("click", function (params) {
-    if (params.nodes.length) { KG.showNode(params.nodes[0]); markTimeline(params.nodes[0]); }
+    if (params.nodes.length) { KG.showNode(params.nodes[0]); KG.current = params.nodes[0]; KG.onRefresh.forEach(function (hook) { hook(); }); }
     else if (params.edges.length) KG.showEdge(params.edges[0]);
   });
 
@@ -263,62 +315,20 @@
     if (!$("kg-searchbox").contains(event.target)) results.hidden = true;
   });
 
-  // ---- timeline ------------------------------------------------------------------------------
-  var timelineLimit = 300, current = null;
-  function renderTimeline() {
-    var list = $("kg-timeline-list"), items = P.timeline.filter(function (id) { return passes[id]; });
-    list.replaceChildren();
-    var dated = items.filter(function (id) { return P.nodes[id].date; }).length;
-    $("kg-timeline-count").textContent = "(" + items.length + " events, " + dated + " dated; undated last)";
-    items.slice(0, timelineLimit).forEach(function (id) {
-      var n = P.nodes[id], li = el("li"), b = el("button");
-      b.type = "button";
-      b.dataset.id = String(id);
-      b.title = n.label;
-      if (id === current) b.className = "kg-current";
-      b.appendChild(KG.swatch(KG.nodeColour(n), "diamond"));
-      b.appendChild(el("span", "kg-when", n.date || (n.timeText ? "\u201c" + clip(n.timeText, 20) + "\u201d" : "undated")));
-      b.appendChild(el("span", "kg-tl-label", n.label));
-      b.addEventListener("click", function () { KG.focusNode(id); });
-      li.appendChild(b);
-      list.appendChild(li);
-    });
-    if (items.length > timelineLimit) {
-      var more = el("button", null, "Show " + Math.min(300, items.length - timelineLimit) + " more");
-      more.type = "button";
-      more.addEventListener("click", function () { timelineLimit += 300; renderTimeline(); });
-      list.appendChild(more);
-    }
-  }
-  function markTimeline(id) {
-    current = id;
-    document.querySelectorAll("#kg-timeline-list button.kg-current").forEach(function (b) { b.className = ""; });
-    var item = document.querySelector('#kg-timeline-list button[data-id="' + Number(id) + '"]');
-    if (item) { item.className = "kg-current"; item.scrollIntoView({block: "nearest"}); }
-  }
-
   // ---- buttons, start ------------------------------------------------------------------------
   $("kg-fit").addEventListener("click", function () { network.fit(); });
-  $("kg-show-all").addEventListener("click", function () { shown.fill(1); refresh(); });
+  $("kg-show-all").addEventListener("click", function () { shown.fill(1); refresh(true); });
+  KG.resetFilters = function () { resetFilters(); applyFilters(); };
   $("kg-reset").addEventListener("click", function () {
     resetFilters();
     defaultView();
+    pinned = {};
     notice("");
-    refresh();
     network.unselectAll();
-    network.fit();
+    refresh(true);
   });
 
-  var settled = !physics;
-  network.once("stabilizationIterationsDone", function () {
-    network.setOptions({physics: {enabled: false}});
-    var pos = network.getPositions();
-    nodes.update(Object.keys(pos).map(function (id) {
-      return {id: Number(id), x: Math.round(pos[id].x), y: Math.round(pos[id].y)};
-    }));
-    settled = true;
-    network.redraw();
-  });
+  var settled = false;
   function ready() {
     if (window.__ready) return;
     window.__ready = true;
@@ -327,8 +337,11 @@
     if (P.focus && P.focus.ids.length) KG.focusNode(P.focus.ids[0], true);
   }
   network.on("afterDrawing", function () { if (settled) ready(); });
-  labelMode();
-  status();
-  renderTimeline();
-  if (!nodeView.length) ready();
+  KG.start = function () {  // called by the last script, once every view has hooked in
+    refresh(!P.big);
+    if (P.big) network.fit({animation: false});
+    settled = true;
+    network.redraw();
+    if (!nodeView.length) ready();
+  };
 })();

@@ -218,6 +218,24 @@
     panel.scrollTop = 0;
   };
 
+  KG.showClaim = function (c) {  // one row of the claims table: the sentence it comes from
+    var panel = document.getElementById("kg-panel");
+    panel.replaceChildren();
+    panel.appendChild(el("h2", "kg-name", c.what));
+    facts(panel, [["Claim", c.value + (c.unit ? " " + c.unit : "")], ["Qualifier", c.qualifier], ["Place", c.place],
+                  ["When", (c.date || "") + (c.pub ? " (publication date)" : "") + (c.when ? " \u201c" + c.when + "\u201d" : "")],
+                  ["Speaker", (c.speaker || []).join("; ")]]);
+    if (c.event !== undefined) {
+      var row = el("div", "kg-buttons");
+      row.appendChild(nodeButton(c.event));
+      panel.appendChild(row);
+    }
+    var marks = {};
+    marks[c.s] = c.range ? [c.range] : [];
+    evidence(panel, marks, "Stated in", 1);
+    panel.scrollTop = 0;
+  };
+
   KG.el = el;
   KG.swatch = swatch;
   KG.nodeColour = nodeColour;
