@@ -12,7 +12,7 @@ from rdflib import Graph, Literal
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, URIRef
 
 import kg
-from kg.explorer.page import CHROMIUM, CHROMIUM_ARGS, read_payload
+from kg.explorer.page import APP_SCRIPTS, CHROMIUM, CHROMIUM_ARGS, read_payload
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="the 'playwright' Python package is not installed")
 if not Path(CHROMIUM).exists():
@@ -101,6 +101,10 @@ def test_loads_offline_without_errors_with_every_node(tab, example_build):
     expected = typed_nodes(example_build)
     assert expected > 20
     assert tab.js("() => kgExplorer.payload.nodes.length") == expected
+    unlinked = int(tab.page.inner_text("#kg-isolated-count"))
+    assert 0 < unlinked < expected
+    assert tab.js("() => kgExplorer.visibleCount()") == expected - unlinked  # unlinked nodes wait for the toggle
+    tab.page.check("#kg-isolated")
     assert tab.js("() => kgExplorer.visibleCount()") == expected  # a small graph shows everything
     assert f"Showing {expected} of {expected} nodes" in tab.page.inner_text("#kg-status")
     legend = tab.page.inner_text("#kg-filters")
@@ -139,18 +143,21 @@ def test_timeline_is_linked_to_the_graph(tab):
     dates = [tab.js("(i) => kgExplorer.payload.nodes[i].date || null", i) for i in timeline]
     known = [d for d in dates if d]
     assert known == sorted(known) and dates[: len(known)] == known  # dated first, in order
-    tab.page.locator("#kg-timeline-list button").nth(1).click()
-    assert tab.selected() == [timeline[1]]
-    assert tab.page.locator("#kg-timeline-list button.kg-current").get_attribute("data-id") == str(timeline[1])
+    marker = tab.page.locator("#kg-axis .kg-ev").nth(1)
+    chosen = int(marker.get_attribute("data-id"))
+    marker.click()
+    assert tab.selected() == [chosen]
+    assert tab.page.locator("#kg-axis .kg-ev.kg-current").get_attribute("data-id") == str(chosen)
     assert "Reported in 1 sentence" in tab.page.text_content("#kg-panel")
 
 
 def test_filters_hide_and_restore(tab):
+    tab.page.check("#kg-isolated")  # count every node that passes
     total = tab.js("() => kgExplorer.visibleCount()")
     events = tab.js("() => kgExplorer.payload.nodes.filter(n => n.kind === 'Event').length")
     tab.page.get_by_label("Reported event").uncheck()
     assert tab.js("() => kgExplorer.visibleCount()") == total - events
-    assert tab.page.locator("#kg-timeline-list button").count() == 0
+    assert tab.page.locator("#kg-axis .kg-ev").count() == 0
     tab.page.get_by_label("Reported event").check()
     assert tab.js("() => kgExplorer.visibleCount()") == total
     tab.page.select_option("#kg-article", "0")
@@ -219,13 +226,20 @@ def hostile_graph() -> Graph:
 def assert_inert(t: Tab) -> None:
     """Render every node's and link's panel and the search results: nothing may run or become markup."""
     t.js("() => { const P = kgExplorer.payload; P.nodes.forEach(n => kgExplorer.showNode(n.id));"
-         " P.edges.forEach((e, k) => kgExplorer.showEdge(k)); }")
+         " P.edges.forEach((e, k) => kgExplorer.showEdge(k)); P.claims.forEach(c => kgExplorer.showClaim(c));"
+         " kgExplorer.showView('map'); kgExplorer.showView('claims'); kgExplorer.showView('graph'); }")
     t.page.fill("#kg-search", "<img")
     t.page.wait_for_timeout(300)
     assert t.js("() => window.__pwned") is None
     assert t.dialogs == []
-    assert t.js("() => document.querySelectorAll('img, svg, iframe, object, embed').length") == 0
-    assert t.js("() => document.scripts.length") == 4  # the data block and the three page scripts
+    assert t.js("() => document.querySelectorAll('img, iframe, object, embed, foreignObject').length") == 0
+    drawn = t.js("() => Array.from(document.querySelectorAll('svg, svg *')).map(e => e.tagName)")
+    assert set(drawn) <= {"svg", "g", "path", "rect", "line", "circle", "text", "title"}  # timeline, map
+    assert t.js("() => document.querySelectorAll('#kg-axis svg, #kg-map svg').length"
+                " === document.querySelectorAll('svg').length")
+    assert t.js("() => Array.from(document.querySelectorAll('*')).flatMap(e => Array.from(e.attributes))"
+                ".filter(a => a.name.startsWith('on')).length") == 0
+    assert t.js("() => document.scripts.length") == 2 + len(APP_SCRIPTS)  # the data block, vis-network, the page's scripts
     hrefs = t.js("() => Array.from(document.querySelectorAll('a')).map(a => a.href)")
     assert all(h.startswith(("http://", "https://")) for h in hrefs)
     assert t.requests == [t.url]
@@ -278,7 +292,9 @@ def test_large_graph_opens_on_important_nodes_and_expands(browser, tmp_path):
     total = write_explorer(load(ROOT / "bench" / "explorer_5k.py").synthetic_dataset(700), page)
     t = Tab(browser, page)
     try:
-        assert t.js("() => kgExplorer.visibleCount()") == DEFAULT_VIEW < total
+        assert t.js("() => kgExplorer.visibleCount()") <= DEFAULT_VIEW < total
+        t.page.check("#kg-isolated")
+        assert t.js("() => kgExplorer.visibleCount()") == DEFAULT_VIEW
         assert t.js("() => kgExplorer.network.physics.options.enabled") is False  # laid out in Python
         hidden = t.js("() => kgExplorer.payload.nodes.find(n => !n.view && n.kind === 'Event').id")
         anchor = t.js("(h) => kgExplorer.payload.edges.find(e => e.from === h).to", hidden)

@@ -13,7 +13,7 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import ORG, OWL, RDF, RDFS, SKOS, XSD
 
-from kg.explorer.page import json_for_script, read_payload
+from kg.explorer.page import APP_SCRIPTS, json_for_script, read_payload
 from kg.explorer.writer import LAYOUT_THRESHOLD, FocusNotFound, write_explorer
 from kg.rdf import iris
 from kg.vocab import GAF, KG, NIF, SCHEMA, SEM
@@ -306,8 +306,9 @@ def test_hostile_text_stays_inert_and_exact(tmp_path):
     assert not re.search("[<>&\u2028\u2029]", block)
     for bad in ("<script>alert", "<img src=x", "</script><script>", "<b onmouseover", "<!-- <script>"):
         assert bad not in page
-    # the data block, vis-network, panel.js, explorer.js: no element was opened or closed by the data
-    assert len(re.findall(r"^<script\b", page, flags=re.MULTILINE)) == len(re.findall("</script>", page)) == 4
+    # the data block, vis-network and the page's own scripts: no element was opened or closed by the data
+    scripts = 2 + len(APP_SCRIPTS)
+    assert len(re.findall(r"^<script\b", page, flags=re.MULTILINE)) == len(re.findall("</script>", page)) == scripts
     assert count == len(payload["nodes"]) == len(HOSTILE)
     assert {n["label"] for n in payload["nodes"]} == {" ".join(t.split()) for t in HOSTILE}
     for n in payload["nodes"]:
@@ -342,7 +343,7 @@ def test_inline_scripts_parse_as_javascript(tmp_path, story):
     b, _, _ = story
     _, page, _ = write(tmp_path, b.ds)
     scripts = re.findall(r"<script>(.*?)</script>", page, flags=re.DOTALL)
-    assert len(scripts) == 3
+    assert len(scripts) == 1 + len(APP_SCRIPTS)
     for i, script in enumerate(scripts):
         js = tmp_path / f"page{i}.js"
         js.write_text(script, encoding="utf-8")

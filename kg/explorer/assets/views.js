@@ -74,6 +74,7 @@
   }
   function drawMap() {
     var M = P.map, box = $("kg-map"), root = svg("svg", {"aria-label": "Places on a world map"});
+    if (!M) { box.replaceChildren(el("p", "kg-hint", "No place in these articles has a known position.")); return; }
     var xs = M.markers.map(function (m) { return m.x; }), ys = M.markers.map(function (m) { return m.y; });
     var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs), y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
     var w = Math.max(300, (x1 - x0) * 1.5), h = Math.max(180, (y1 - y0) * 1.5);
@@ -89,9 +90,9 @@
     });
     root.appendChild(land);
     var order = M.markers.slice().sort(function (a, b) { return b.events - a.events || a.id - b.id; });
-    var unit = Math.max(w, h) / 160;  // marker size in map units at the first view
+    var px = Math.max(w / Math.max(1, box.clientWidth), h / Math.max(1, box.clientHeight));  // map units a pixel
     order.forEach(function (m) {
-      var n = P.nodes[m.id], r = unit * (m.precision === "country" ? 4 : m.precision === "region" ? 3 : 1.4) * (1 + Math.sqrt(m.events) * 0.5);
+      var n = P.nodes[m.id], r = px * (m.precision === "country" ? 9 : m.precision === "region" ? 7 : 4) * (1 + Math.sqrt(m.events) * 0.3);
       var dot = svg("circle", {cx: m.x, cy: m.y, r: r.toFixed(2), fill: KG.kinds.Place.color}, "kg-marker " + m.precision);
       dot.setAttribute("data-id", String(m.id));
       dot.appendChild(svg("title")).textContent = n.label + " (" + m.precision + ", " + m.events + " event" + (m.events === 1 ? "" : "s") + ")";
@@ -99,7 +100,7 @@
       markers[m.id] = dot;
       root.appendChild(dot);
       if (m.precision !== "region") {
-        var label = svg("text", {x: m.x + r + unit * 0.5, y: m.y + unit, "font-size": (unit * 3.2).toFixed(2)}, "kg-map-label");
+        var label = svg("text", {x: m.x + r + px * 2, y: m.y + px * 4, "font-size": (px * 12).toFixed(2)}, "kg-map-label");
         label.textContent = n.label;
         root.appendChild(label);
       }
