@@ -40,3 +40,25 @@ def test_statements_show_speaker_and_gist_with_one_link_to_the_speaker(tmp_path)
     assert labels[0] == "General Smith: \u201cthe base will close before the winter\u201d"
     assert len(set(labels)) == len(labels) == 2  # the other one is told apart, not a duplicate
     assert {x[1] for x in edge_set(payload)} == {"speaker"}  # not 'agent' and 'speaker' twice
+
+
+def test_to_pyvis_gives_the_explorers_nodes_laid_out_with_escaped_titles(example_build):
+    from kg.explorer.notebook import to_pyvis
+    from kg.explorer.page import read_payload
+
+    payload = read_payload((example_build / "explorer.html").read_text(encoding="utf-8"))
+    net = to_pyvis(example_build)
+    assert sorted(n["label"] for n in net.nodes) == sorted(n["label"] for n in payload["nodes"])
+    assert len(net.edges) == len(payload["edges"])
+    assert all(n["physics"] is False and isinstance(n["x"], int) for n in net.nodes)
+    assert len({(n["x"], n["y"]) for n in net.nodes}) == len(net.nodes)  # a layout, not a pile
+    ego = to_pyvis(example_build, focus="al-Sharaa", depth=1)
+    assert "Ahmed al-Sharaa" in {n["label"] for n in ego.nodes} and len(ego.nodes) < len(net.nodes)
+
+
+def test_pyvis_titles_are_escaped():
+    from kg.explorer.notebook import _title
+
+    title = _title({"label": "<img src=x onerror=alert(1)>", "kind": "Person", "mentions": 1, "aliases": ["a&b"]},
+                   {"Person": {"label": "Person"}})
+    assert "<" not in title and "&lt;img src=x" in title and "a&amp;b" in title
