@@ -44,7 +44,7 @@
           var f = k * k / d2;
           dx[a] += ex * f; dy[a] += ey * f; dx[b] -= ex * f; dy[b] -= ey * f;
         }
-        var g = 0.02 * Math.sqrt(x[a] * x[a] + y[a] * y[a]) / k;  // gravity
+        var g = 0.06 * Math.sqrt(x[a] * x[a] + y[a] * y[a]) / k;  // gravity
         dx[a] -= x[a] * g; dy[a] -= y[a] * g;
       }
       pairs.forEach(function (p) {

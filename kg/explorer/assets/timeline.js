@@ -99,7 +99,7 @@
     });
     if (brush) root.appendChild(svg("rect", {x: x(brush[0]), y: M.top, width: Math.max(1, x(brush[1]) - x(brush[0])), height: base - M.top}, "kg-brush"));
     var lanes = [], laneHeight = 11, maxLanes = Math.max(1, Math.floor((base - M.top - 6) / laneHeight));
-    live.slice().sort(function (a, b) { return a.start - b.start || a.id - b.id; }).forEach(function (i) {
+    items.slice().sort(function (a, b) { return a.start - b.start || a.id - b.id; }).forEach(function (i) {
       var px = x(i.start), lane = 0;
       while (lane < maxLanes - 1 && lanes[lane] !== undefined && lanes[lane] > px - 10) lane++;
       lanes[lane] = px;
@@ -108,6 +108,7 @@
       var mark = i.pub ? svg("circle", {cx: px, cy: cy, r: 4, stroke: colour}, "kg-ev kg-pub")
                        : svg("path", {d: "M" + px + " " + (cy - 5) + "l5 5l-5 5l-5-5z", fill: colour}, "kg-ev");
       if (i.id === KG.current) mark.setAttribute("class", mark.getAttribute("class") + " kg-current");
+      if (!KG.passes[i.id]) mark.setAttribute("class", mark.getAttribute("class") + " kg-out");  // filtered out: faded
       mark.setAttribute("data-id", String(i.id));
       mark.appendChild(svg("title")).textContent = n.label + "\n" + (i.pub ? "published " + iso(i.start) + " (the article gives no time)" : KG.when(n));
       mark.addEventListener("mousedown", function (e) { e.stopPropagation(); });
@@ -115,8 +116,8 @@
       root.appendChild(mark);
     });
     box.replaceChildren(root);
-    $("kg-timeline-count").textContent = live.length + " events on the axis (\u25c6 at their own time, \u25cb at their article's date), "
-      + undated + " without any date" + (brush ? " \u00b7 " + iso(brush[0]) + " to " + iso(brush[1] - 1) : "");
+    $("kg-timeline-count").textContent = live.length + " of " + items.length + " dated events (\u25c6 own time, \u25cb article's date), "
+      + undated + " undated" + (brush ? " \u00b7 " + iso(brush[0]) + " to " + iso(brush[1] - 1) : "");
     $("kg-brush-clear").hidden = !brush;
     attach();
   }
