@@ -62,10 +62,10 @@ def gist(node: dict, sentences: dict) -> str | None:
     return None
 
 
-def _roles(node_id: int, nodes: list[dict], edges: dict) -> dict[str, list[str]]:
+def _roles(node_id: int, nodes: list[dict], outgoing: dict) -> dict[str, list[str]]:
     roles: dict[str, list[str]] = defaultdict(list)
-    for (a, b, label), _ in sorted(edges.items()):
-        if a == node_id and nodes[b]["kind"] != "Event" and nodes[b]["label"] not in roles[label]:
+    for b, label in outgoing.get(node_id, ()):
+        if nodes[b]["kind"] != "Event" and nodes[b]["label"] not in roles[label]:
             roles[label].append(nodes[b]["label"])
     for role, name in nodes[node_id].get("others", []):
         if name not in roles[role]:
@@ -84,11 +84,11 @@ def _suffix(node: dict) -> str:
     return f" ({', '.join(bits)})" if bits else ""
 
 
-def compose(node_id: int, nodes: list[dict], edges: dict, sentences: dict, type_name: str) -> str:
+def compose(node_id: int, nodes: list[dict], outgoing: dict, sentences: dict, type_name: str) -> str:
     """One event's label, e.g. 'Withdrawal by United States from Iraq (planned)',
     'Kenneth F. McKenzie Jr.: "This decision is a reflection of…"'."""
     node = nodes[node_id]
-    roles = _roles(node_id, nodes, edges)
+    roles = _roles(node_id, nodes, outgoing)
     if node.get("type") == "Statement":
         speaker = _join(roles.get("speaker") or roles.get("agent") or [])
         said = gist(node, sentences)
@@ -120,11 +120,14 @@ def compose(node_id: int, nodes: list[dict], edges: dict, sentences: dict, type_
 def relabel(nodes: list[dict], edges: dict, sentences: dict, articles: dict, type_names: dict) -> None:
     """Give every reported event a composed label (the built one is kept as an alias, for
     search), then make colliding labels distinct."""
+    outgoing: dict[int, list] = defaultdict(list)  # node -> [(other, link label)], in sorted order
+    for a, b, label in sorted(edges):
+        outgoing[a].append((b, label))
     for i, node in enumerate(nodes):
         if node["kind"] != "Event":
             continue
         built = node["label"]
-        node["label"] = compose(i, nodes, edges, sentences, type_names.get(node["type"], "Event"))
+        node["label"] = compose(i, nodes, outgoing, sentences, type_names.get(node["type"], "Event"))
         if built != node["label"] and built not in node["aliases"]:
             node["aliases"] = sorted(node["aliases"] + [built])
     by_label: dict[str, list[int]] = defaultdict(list)

@@ -68,6 +68,7 @@
     return {id: k, from: e.from, to: e.to, label: e.label, value: Math.max(1, e.n),
             dashes: e.kind === "comention", arrows: P.comention ? "" : "to"};
   }));
+  computeLinked();  // before the views exist, so that they are filtered once, not twice
   var nodeView = new vis.DataView(nodes, {filter: function (item) { return visible(item.id); }});
   var edgeView = new vis.DataView(edges, {filter: function (item) { return visible(item.from) && visible(item.to); }});
   var physics = false;  // positions come from Python (large graphs) or KG.forceLayout (the rest)
@@ -88,7 +89,8 @@
   });
   KG.network = network;
   KG.visibleCount = function () { return nodeView.length; };
-  KG.onRefresh = [];
+  KG.onRefresh = [];  // after the filters change
+  KG.onSelect = [];  // after a node is selected
 
   // ---- layout of what is shown, labels by importance ------------------------------------------
   var byRank = P.nodes.map(function (n) { return n.id; }).sort(function (a, b) { return P.nodes[a].rank - P.nodes[b].rank; });
@@ -136,11 +138,13 @@
       network.setOptions({edges: {font: {size: wanted ? 9 : 0}}});
     }
   }
-  function refresh(again) {
+  function refresh(again, viewsAreCurrent) {
     computeLinked();
     shownByRank = byRank.filter(visible);
-    nodeView.refresh();
-    edgeView.refresh();
+    if (!viewsAreCurrent) {
+      nodeView.refresh();
+      edgeView.refresh();
+    }
     labelMode();
     status();
     if (again) relayout();
@@ -253,10 +257,10 @@
     network.focus(id, {scale: Math.max(1, network.getScale()), animation: quiet ? false : {duration: 350}});
     KG.showNode(id);
     KG.current = id;
-    KG.onRefresh.forEach(function (hook) { hook(); });
+    KG.onSelect.forEach(function (hook) { hook(id); });
   };
   network.on("click", function (params) {
-    if (params.nodes.length) { KG.showNode(params.nodes[0]); KG.current = params.nodes[0]; KG.onRefresh.forEach(function (hook) { hook(); }); }
+    if (params.nodes.length) { KG.showNode(params.nodes[0]); KG.current = params.nodes[0]; KG.onSelect.forEach(function (hook) { hook(params.nodes[0]); }); }
     else if (params.edges.length) KG.showEdge(params.edges[0]);
   });
 
@@ -338,7 +342,7 @@
   }
   network.on("afterDrawing", function () { if (settled) ready(); });
   KG.start = function () {  // called by the last script, once every view has hooked in
-    refresh(!P.big);
+    refresh(!P.big, true);
     if (P.big) network.fit({animation: false});
     settled = true;
     network.redraw();

@@ -39,7 +39,7 @@
   var pad = Math.max(DAY, (full[1] - full[0]) * 0.03);
   full = [full[0] - pad, full[1] + pad];
   var domain = full.slice(), brush = null, width = 800, height = 150, root = null;
-  var M = {left: 10, right: 10, top: 6, bottom: 18};
+  var M = {left: 10, right: 10, top: 6, bottom: 18}, marks = {};
 
   function x(t) { return M.left + (t - domain[0]) / (domain[1] - domain[0]) * (width - M.left - M.right); }
   function t(px) { return domain[0] + (px - M.left) / (width - M.left - M.right) * (domain[1] - domain[0]); }
@@ -98,6 +98,7 @@
       root.appendChild(label);
     });
     if (brush) root.appendChild(svg("rect", {x: x(brush[0]), y: M.top, width: Math.max(1, x(brush[1]) - x(brush[0])), height: base - M.top}, "kg-brush"));
+    marks = {};
     var lanes = [], laneHeight = 11, maxLanes = Math.max(1, Math.floor((base - M.top - 6) / laneHeight));
     items.slice().sort(function (a, b) { return a.start - b.start || a.id - b.id; }).forEach(function (i) {
       var px = x(i.start), lane = 0;
@@ -111,8 +112,7 @@
       if (!KG.passes[i.id]) mark.setAttribute("class", mark.getAttribute("class") + " kg-out");  // filtered out: faded
       mark.setAttribute("data-id", String(i.id));
       mark.appendChild(svg("title")).textContent = n.label + "\n" + (i.pub ? "published " + iso(i.start) + " (the article gives no time)" : KG.when(n));
-      mark.addEventListener("mousedown", function (e) { e.stopPropagation(); });
-      mark.addEventListener("click", function () { KG.focusNode(i.id); });
+      marks[i.id] = mark;
       root.appendChild(mark);
     });
     box.replaceChildren(root);
@@ -124,7 +124,12 @@
 
   function attach() {
     var start = null, rect = null;
+    root.addEventListener("click", function (e) {  // one listener for every marker
+      var id = e.target.getAttribute && e.target.getAttribute("data-id");
+      if (id !== null && id !== undefined && e.target.classList.contains("kg-ev")) KG.focusNode(Number(id));
+    });
     root.addEventListener("mousedown", function (e) {
+      if (e.target.classList && e.target.classList.contains("kg-ev")) return;  // a click on a marker
       start = e.offsetX;
       rect = svg("rect", {x: start, y: M.top, width: 1, height: height - M.bottom - M.top}, "kg-brush");
       root.appendChild(rect);
@@ -167,5 +172,11 @@
   });
   KG.timeline = {x: function (ms) { return x(ms); }, time: time, setBrush: setBrush, items: items};
   KG.onRefresh.push(function () { if (!$("kg-date-from").value && !$("kg-date-to").value) brush = null; render(); });
+  KG.onSelect.push(function (id) {
+    Object.keys(marks).forEach(function (k) {
+      var m = marks[k], cls = m.getAttribute("class").replace(" kg-current", "");
+      m.setAttribute("class", Number(k) === id ? cls + " kg-current" : cls);
+    });
+  });
   window.addEventListener("resize", render);
 })();
