@@ -16,6 +16,8 @@ import yaml
 class ReferenceRules:
     alias_cues: tuple[str, ...]  # longest first
     person_pronouns: frozenset[str]
+    first_person: frozenset[str]
+    speech_verbs: frozenset[str]
     nominal_heads: frozenset[str]
     source_heads: frozenset[str]
     org_short_heads: frozenset[str]
@@ -35,7 +37,7 @@ def reference_lexicon() -> ReferenceRules:
     try:
         return ReferenceRules(
             tuple(sorted({str(c).lower() for c in data["alias_cues"]}, key=lambda c: (-len(c), c))),
-            words("person_pronouns"), words("nominal_heads"), words("source_heads"),
+            words("person_pronouns"), words("first_person"), words("speech_verbs"), words("nominal_heads"), words("source_heads"),
             words("org_short_heads"), words("legal_forms"),
             tuple(sorted({tuple(str(w).lower().split()) for w in data["trade_words"]}, key=lambda t: (-len(t), t))),
             words("not_core"))
