@@ -91,12 +91,12 @@ class _People:
         self.gender: dict[str, str] = {}
 
     def at(self, tok: Token) -> str | None:
-        """The person a subject token names: itself, or the name in apposition to it ('Ryanair's
-        CEO, Michael O'Leary,')."""
+        """The person a subject token names (or a pronoun resolved before): itself, or the name in
+        apposition to it ('Ryanair's CEO, Michael O'Leary,')."""
         for t in (tok, *(c for c in tok.children if c.dep_ == "appos")):
-            for m in self.persons:
-                if m.start <= t.idx < m.end:
-                    return self.identity[m.span]
+            for who, ms in self.by_identity.items():
+                if any(m.start <= t.idx < m.end for m in ms):
+                    return who
         return None
 
     def refer(self, who: str, ref: Mention) -> Mention:
@@ -236,6 +236,8 @@ def _binder(tok: Token, people: _People) -> tuple[str | None, bool]:
     while verb.pos_ not in ("VERB", "AUX") and verb.dep_ != "ROOT" and verb.head is not verb:
         verb = verb.head
     own = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i and c is not tok), None)
+    if own is None and verb.dep_ == "conj" and tok.dep_ != "nsubj":  # 'X said it and thanked him'
+        own = next((c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i), None)
     if own is not None and tok.dep_ != "nsubj":
         who = people.at(own)
         animate = own.pos_ == "PROPN" or bool(own.ent_type_) or own.lemma_.lower() in reference_lexicon().source_heads
@@ -303,11 +305,12 @@ def _short_org_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
                 out.append(replace(m, start=m.start - 4, text=text[m.start - 4:m.end], kind=o.kind, key=o.key,
                                    name=o.name, rule="nominal"))
                 continue
-        if m.kind in NOT_SHORTENED or coarse_of(m.kind) == "Organization" or " " in m.name.strip() \
-                or not m.name[:1].isupper() or m.rule not in ("ner", "surname", "gazetteer"):
+        written = " ".join(m.text.split())  # as written: the gazetteer may have renamed it ('Quds' -> Jerusalem)
+        if m.kind in NOT_SHORTENED or coarse_of(m.kind) == "Organization" and m.key or " " in written \
+                or not written[:1].isupper() or m.rule not in ("ner", "surname", "gazetteer"):
             out.append(m)
             continue
-        fits = {(o.name, o.key): o for o in orgs if o.start < m.start and _begins(m.name, o.name, heads)}
+        fits = {(o.name, o.key): o for o in orgs if o.start < m.start and _begins(written, o.name, heads)}
         if len(fits) == 1:
             o = next(iter(fits.values()))
             m = replace(m, kind=o.kind, key=o.key, name=o.name, rule="short-form")
