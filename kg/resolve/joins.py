@@ -36,6 +36,7 @@ class PersonNames:
         """Join each partial name to the only fuller name it fits: in its article, else in the corpus
         (surnames and fuller names only: a lone given name is read in its own article only)."""
         corpus = self._full_names()
+        self._across: dict[Tokens, dict[Tokens, Node]] = {}  # the same short name recurs in many articles
         for tokens, nodes in sorted(((t, sorted(n)) for by in corpus.values() for t, n in by.items())):
             for other in nodes[1:]:  # 'Qasem Soleimani' and 'Qassem Soleimani'
                 union(nodes[0], other, f"the same name as {self.written[nodes[0]]!r}, spelt differently")
@@ -57,8 +58,10 @@ class PersonNames:
         for other in same:  # 'al-Sharaa' and 'Sharaa' in one article
             union(other, node, f"the same name as {self.written[other]!r}, written differently")
         local = _maximal({o: names[o] for o in near if fits(tokens, names[o])})
-        across = _maximal({o: t for t, nodes in corpus.get(tokens[-1], {}).items() for o in nodes
-                           if fits(tokens, t, given=False)})
+        across = self._across.get(tokens)
+        if across is None:
+            across = self._across[tokens] = _maximal({o: t for t, nodes in corpus.get(tokens[-1], {}).items()
+                                                      for o in nodes if fits(tokens, t, given=False)})
         if len(local) == 1:
             full, how = _only(local), fits(tokens, next(iter(local)))
             if node[0] == "pname" or set(across) <= set(local):
