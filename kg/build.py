@@ -6,7 +6,8 @@ records are written, resolution keeps counts per name, and quads go to the on-di
 article at a time. `into=True` adds to an existing build: unchanged articles (same id and content
 hash) are not parsed again, changed ones replace their old records, and entity keys given before
 are kept. Bad inputs are reported and skipped; a batch with nothing to build leaves the existing
-build untouched.
+build untouched. The analyst corrections of the build (corrections.yaml) are applied after
+resolution every time; `fix` adds one and rebuilds the graph from the stored records.
 """
 
 from __future__ import annotations
@@ -31,8 +32,10 @@ from kg.rdf.events import (
     add_relations,
     same_event_quads,
 )
+from kg.rdf.corrections import correction_quads
 from kg.rdf.mapping import article_quads, entity_quads
 from kg.records import ArticleRecords, Document, InputError
+from kg.resolve.corrections import AMBIGUOUS, STALE, Correction, CorrectionsError, dump, parse
 from kg.resolve.entities import Resolution, Resolver
 from kg.resolve.locator import locator
 from kg.resolve.same_events import SameEventLinker
@@ -43,6 +46,7 @@ from kg.store.recordio import RecordFile
 Progress = Callable[[int], None]
 LINKS_PER_BLOCK = 60_000  # sameAs quads held in memory before they are written
 EXPLORER_MAX_ARTICLES = 200  # ~5,000 nodes; beyond this, `kg view` writes the explorer on demand
+CORRECTIONS_YAML = "corrections.yaml"
 
 
 @dataclass
@@ -86,9 +90,12 @@ def _fewer_collections() -> Iterator[None]:
 
 def build(inputs: Iterable[str | Path], out_dir: str | Path, *, model: str | None = None,
           jobs: int | None = None, into: bool = False, explorer: bool = True,
-          on_article: Progress | None = None) -> BuildResult:
-    """Build (or, with `into`, extend) the knowledge graph of `inputs` in `out_dir`."""
+          on_article: Progress | None = None, corrections: str | Path | None = None) -> BuildResult:
+    """Build (or, with `into`, extend) the knowledge graph of `inputs` in `out_dir`. `corrections`
+    is a corrections file to apply instead of the build's own, which it then replaces."""
     out, records = Path(out_dir), RecordFile(Path(out_dir))
+    given = Path(corrections).read_text("utf-8") if corrections is not None else None
+    fixes = parse(given, str(corrections)) if given is not None else read_corrections(out)
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
     errors: list[InputError] = []
@@ -118,7 +125,11 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, *, model: str | Non
             yield from records.read(ArticleRecords, skip=set(fresh))
 
     offsets = records.write(_fed(articles(), resolver))
-    return _finish(out, records, offsets, resolver, fresh, errors, timings, t0, model, jobs, explorer)
+    result = _finish(out, records, offsets, resolver, fresh, errors, timings, t0, model, jobs, explorer,
+                     corrections=fixes)
+    if given is not None:
+        atomic_write_text(out / CORRECTIONS_YAML, given)
+    return result
 
 
 def remove(build_dir: str | Path, doc_ids: Iterable[str], *, explorer: bool = True) -> BuildResult:
@@ -131,7 +142,32 @@ def remove(build_dir: str | Path, doc_ids: Iterable[str], *, explorer: bool = Tr
     t0 = time.perf_counter()
     resolver = Resolver(load_gazetteer(), previous=records.read_keys())
     offsets = records.write(_fed(records.read(ArticleRecords, skip=ids), resolver))
-    return _finish(out, records, offsets, resolver, [], [], {}, t0, None, 1, explorer)
+    return _finish(out, records, offsets, resolver, [], [], {}, t0, None, 1, explorer,
+                   corrections=read_corrections(out))
+
+
+def read_corrections(build_dir: str | Path) -> list[Correction]:
+    """The analyst corrections of a build (none if it has no corrections.yaml)."""
+    path = Path(build_dir) / CORRECTIONS_YAML
+    return parse(path.read_text("utf-8"), str(path)) if path.is_file() else []
+
+
+def fix(build_dir: str | Path, correction: Correction, *, explorer: bool = True) -> BuildResult:
+    """Add an analyst correction to a build and rebuild its graph from the stored records (nothing
+    is parsed again). A correction that matches no node, or several, is refused and nothing changes."""
+    out, records = Path(build_dir), RecordFile(Path(build_dir))
+    if not records.exists():
+        raise FileNotFoundError(f"{build_dir} holds no build records")
+    current = read_corrections(out)
+    if correction not in current:
+        resolver = Resolver(load_gazetteer(), previous=records.read_keys())
+        for a in records.read(ArticleRecords):
+            resolver.add_article(a.mentions, a.aliases)
+        outcome = resolver.resolve([*current, correction]).corrections[-1]
+        if outcome.status in (STALE, AMBIGUOUS):
+            raise CorrectionsError(f"{correction}: {outcome.message}; {CORRECTIONS_YAML} is unchanged")
+        atomic_write_text(out / CORRECTIONS_YAML, dump([*current, correction]))
+    return remove(out, [], explorer=explorer)
 
 
 def _fed(articles: Iterable[ArticleRecords], resolver: Resolver) -> Iterator[ArticleRecords]:
@@ -143,11 +179,12 @@ def _fed(articles: Iterable[ArticleRecords], resolver: Resolver) -> Iterator[Art
 
 @_fewer_collections()
 def _finish(out: Path, records: RecordFile, offsets: dict[str, int], resolver: Resolver, fresh: list[str],
-            errors: list[InputError], timings: dict, t0: float, model, jobs: int, explorer: bool
-            ) -> BuildResult:
-    """Resolve, map every stored article to RDF (sorted by id), write the store, files and report."""
+            errors: list[InputError], timings: dict, t0: float, model, jobs: int, explorer: bool,
+            *, corrections: list[Correction] = ()) -> BuildResult:
+    """Resolve, apply the corrections, map every stored article to RDF (sorted by id), write the
+    store, files and report."""
     t = time.perf_counter()
-    resolution = resolver.resolve()
+    resolution = resolver.resolve(corrections)
     timings["resolve"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -155,11 +192,13 @@ def _finish(out: Path, records: RecordFile, offsets: dict[str, int], resolver: R
     linker, links, summaries = SameEventLinker(where.labels), [], []
     with GraphWriter(out) as writer:
         # the merged graph: what is known of each entity across articles
-        writer.add_graph(list(entity_quads(resolution.entities)))
+        keys = {e.key for e in resolution.entities}
+        writer.add_graph(list(entity_quads(resolution.entities)) + list(correction_quads(resolution.corrections,
+                                                                                         keys)))
         for a in records.read_at(ArticleRecords, (offsets[i] for i in sorted(offsets))):
             where.set_article(a.doc.id, [(m.start, m.end, resolution.key_of(m)) for m in a.mentions])
             graph = article_quads(a.doc, a.mentions, resolution.key_of)
-            for signature in add_events(graph, a.events, where):
+            for signature in add_events(graph, resolution.without_dropped(a.events, a.mentions), where):
                 links += [q for link in linker.add(signature) for q in same_event_quads(link)]  # an earlier report
             add_relations(graph, a.relations, where)
             add_quantity_facts(graph, a.quantities, where)
@@ -222,4 +261,6 @@ def _report(summaries, fresh, errors, counts, timings, resolution, model, jobs) 
         "words_per_second": round(parsed_words / parse, 1) if parse and parsed_words else None,
         "merge_log": [{"entity": s.entity, "form": s.form, "reason": s.reason, "mentions": s.mentions,
                        "first_doc": s.first_doc} for s in resolution.merge_log],
+        "corrections": [{"correction": str(o.correction), "status": o.status, "message": o.message,
+                         "entities": list(o.keys)} for o in resolution.corrections],
     }

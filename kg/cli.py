@@ -38,10 +38,13 @@ def build(
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes (default: all cores).")] = None,
     model: Annotated[Optional[str], typer.Option(help="spaCy model name (default: best installed).")] = None,
     explorer: Annotated[bool, typer.Option(help="Also write explorer.html.")] = True,
+    corrections: Annotated[Optional[Path], typer.Option(
+        help="Analyst corrections to apply (copied into the build as corrections.yaml).")] = None,
 ) -> None:
     """Build the knowledge graph of INPUTS into a build folder (or add them to one with --into)."""
     from kg.build import NothingToBuild
     from kg.build import build as run_build
+    from kg.resolve.corrections import CorrectionsError
 
     if into is not None:
         out_dir = into
@@ -51,7 +54,10 @@ def build(
         task = bar.add_task("articles", total=None)
         try:
             result = run_build(inputs, out_dir, model=model, explorer=explorer, jobs=jobs,
-                               into=into is not None, on_article=lambda n: bar.advance(task, n))
+                               into=into is not None, on_article=lambda n: bar.advance(task, n),
+                               corrections=corrections)
+        except (CorrectionsError, OSError) as failure:
+            _fail(str(failure))
         except NothingToBuild as failure:
             for e in failure.errors:
                 err.print(f"[red]skipped[/] {e}", highlight=False, markup=False)
@@ -68,6 +74,10 @@ def _summary(result, out_dir: Path) -> None:
     out.print(f"{len(result.documents)} articles parsed; the build holds {c['articles']} articles: "
               f"{c['entities']} entities, {c['events']} events, {c['mentions']} mentions, "
               f"{c['triples']} triples ({result.timings['total']:.1f} s) -> {out_dir}/", highlight=False)
+    for o in result.report.get("corrections", []):
+        if o["status"] != "applied":  # stale, ambiguous or redundant: never silently ignored
+            err.print(f"correction {o['status']}: {o['correction']}: {o['message']}", highlight=False,
+                      markup=False, style="yellow")
 
 
 @app.command()
@@ -83,6 +93,32 @@ def remove(
         result = run_remove(build_dir, doc, explorer=explorer)
     except (KeyError, FileNotFoundError) as failure:
         _fail(str(failure).strip("'\""))
+    _summary(result, build_dir)
+
+
+@app.command()
+def fix(
+    build_dir: Annotated[Path, typer.Argument(help="A build folder.")],
+    op: Annotated[str, typer.Argument(help="merge, split, type, drop or sameas.")],
+    args: Annotated[list[str], typer.Argument(
+        help="merge A B | split NAME | type NAME CLASS | drop NAME | sameas NAME QID; a node is named by "
+             "its label, another of its names, or its key.")],
+    note: Annotated[Optional[str], typer.Option(help="Why: kept with the correction.")] = None,
+    explorer: Annotated[bool, typer.Option(help="Also rewrite explorer.html.")] = True,
+) -> None:
+    """Correct the graph (merge, split, type, drop, sameas): the correction is kept in the build's
+    corrections.yaml, applied at every build, and the graph is rebuilt from the stored records."""
+    from kg.build import fix as run_fix
+    from kg.resolve.corrections import CorrectionsError, make
+
+    try:
+        correction = make(op, args, note)
+        result = run_fix(build_dir, correction, explorer=explorer)
+    except (CorrectionsError, FileNotFoundError) as failure:
+        _fail(str(failure).strip("'\""))
+    for o in result.report.get("corrections", []):
+        if o["correction"] == str(correction):
+            out.print(f"{o['status']}: {o['correction']}: {o['message']}", highlight=False, markup=False)
     _summary(result, build_dir)
 
 

@@ -117,6 +117,10 @@ class KG(DefinedNamespace):
     partOf: URIRef
     ledBy: URIRef
 
+    # Analyst corrections (kg.resolve.corrections), applied after resolution at every build.
+    Correction: URIRef  # a prov:Activity
+    correctedBy: URIRef  # entity -> the correction that changed its node
+
 
 # Namespace prefixes used in every serialization and predeclared in every query.
 PREFIXES: dict[str, str] = {

@@ -7,7 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, ORG, OWL, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS
 
 from kg import records
 from kg.ontology import (
@@ -23,7 +23,8 @@ from kg.vocab import KG, KG_NS, SCHEMA, SEM
 
 REPO = Path(__file__).resolve().parents[1]
 ONTOLOGY_FILES = [REPO / "ontology" / "kg.ttl", REPO / "ontology" / "shapes.ttl"]
-ROOTS = {SCHEMA.Person, SCHEMA.Organization, SCHEMA.Place, SCHEMA.Event, SEM.Event, SKOS.Concept, SEM.Actor}
+ROOTS = {SCHEMA.Person, SCHEMA.Organization, SCHEMA.Place, SCHEMA.Event, SEM.Event, SKOS.Concept, SEM.Actor,
+         PROV.Activity}
 CONTRACT_EVENT_CLASSES = [
     "Withdrawal", "Deployment", "Handover", "Meeting", "Negotiation", "Agreement", "Statement", "Attack",
     "Invasion", "Defeat", "SeizureOfPower", "Resolution", "Formation", "Appointment", "Sanctions",
@@ -184,7 +185,8 @@ def test_status_scheme_matches_the_records_statuses(onto: Graph) -> None:
     [("Person", "Person"), ("Ministry", "Organization"), ("MilitaryCommand", "Organization"),
      ("Coalition", "Organization"), ("Company", "Organization"), ("Country", "Place"), ("MilitaryBase", "Place"),
      ("AdministrativeRegion", "Place"), ("Forum", "Event"), ("MilitaryOperation", "Event"),
-     ("Withdrawal", "Event"), ("UnnamedSource", None), ("EventStatus", None), ("NoSuchClass", None)],
+     ("Withdrawal", "Event"), ("UnnamedSource", None), ("EventStatus", None), ("Correction", None),
+     ("NoSuchClass", None)],
 )
 def test_coarse_type_of_packaged_classes(cls: str, coarse: str | None) -> None:
     assert coarse_type(None, cls) == coarse
@@ -193,7 +195,7 @@ def test_coarse_type_of_packaged_classes(cls: str, coarse: str | None) -> None:
 
 def test_every_entity_class_has_exactly_one_coarse_type(onto: Graph) -> None:
     roots = {SCHEMA.Person, SCHEMA.Organization, SCHEMA.Place, SCHEMA.Event}
-    for cls in kg_classes(onto) - {KG.UnnamedSource, KG.EventStatus}:
+    for cls in kg_classes(onto) - {KG.UnnamedSource, KG.EventStatus, KG.Correction}:
         assert len(superclasses(onto, cls) & roots) == 1, cls
         assert coarse_type(onto, cls) in records.COARSE_TYPES
 

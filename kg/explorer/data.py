@@ -32,7 +32,7 @@ from kg.explorer.reading import (
     web_url,
     words,
 )
-from kg.vocab import GAF, KG_NS, SCHEMA, SEM
+from kg.vocab import GAF, KG, KG_NS, SCHEMA, SEM
 
 KGN = Namespace(KG_NS)  # plain namespace: classes declared only in data are fine
 STYLES_PATH = Path(__file__).resolve().parent / "assets" / "styles.json"
@@ -160,6 +160,9 @@ def _entity_details(g: Props, term) -> dict:
             links.append([name, url])
     if links:
         out["links"] = links
+    corrected = sorted(str(g.value(c, RDFS.label) or "") for c in g.objects(term, KG.correctedBy))
+    if corrected:  # an analyst's correction changed this node (kg.resolve.corrections)
+        out["corrected"] = corrected
     for geometry in sorted(g.objects(term, GEO.hasGeometry), key=str):
         match = re.match(r"\s*POINT\s*\(\s*(-?[\d.]+)\s+(-?[\d.]+)\s*\)", str(g.value(geometry, GEO.asWKT) or ""))
         if match:

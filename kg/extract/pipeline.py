@@ -18,11 +18,13 @@ from itertools import islice
 
 from spacy.language import Language
 
+from kg.extract.aliases import find_aliases
 from kg.extract.doctext import keep_text
 from kg.extract.entities import find_mentions
 from kg.extract.events import find_events
 from kg.extract.linking import attach, quantity_facts
 from kg.extract.quantities import find_quantities
+from kg.extract.references import find_references, speakers_only
 from kg.extract.relations import find_relations
 from kg.extract.timex import find_times
 from kg.nlp.gazetteer import Gazetteer
@@ -38,12 +40,15 @@ def extract_article(parsed, doc: Document, gazetteer: Gazetteer) -> ArticleRecor
     """Every extractor over one parsed article; the Doc can be dropped afterwards."""
     keep_text(parsed, doc.text)
     mentions, aliases = find_mentions(parsed, doc.id, gazetteer, doc.skipped)
+    mentions, stated = find_aliases(parsed, doc.id, mentions)
     times = find_times(parsed, doc.published)
     quantities = [q for q in find_quantities(parsed) if not doc.is_skipped(q.start, q.end)]
     events = attach(parsed, find_events(parsed, doc.id, doc.skipped), times, quantities)
     relations = find_relations(parsed, doc.id, mentions)
+    mentions = find_references(parsed, doc.id, mentions, relations, doc.skipped)
+    events = speakers_only(parsed, events, mentions)
     facts = quantity_facts(parsed, quantities, mentions, times)
-    return ArticleRecords(doc, mentions, aliases, events, relations, facts)
+    return ArticleRecords(doc, mentions, aliases + stated, events, relations, facts)
 
 
 def _loaded(model: str | None) -> tuple[Language, Gazetteer]:

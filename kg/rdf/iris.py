@@ -7,6 +7,7 @@ becomes part of an IRI.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 from urllib.parse import quote
@@ -80,6 +81,13 @@ def quantity(doc_id: str, start: int, end: int) -> URIRef:
 def unnamed_source(doc_id: str, start: int, end: int) -> URIRef:
     """'a senior defense official': a speaker with no name, one per phrase."""
     return URIRef(BASE + "id/source/" + _local(doc_id, start, end))
+
+
+def correction(text: str) -> URIRef:
+    """An analyst's correction, named by what it says ("merge 'A' 'B'"): the same correction is
+    the same node in every build."""
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+    return URIRef(f"{BASE}id/correction/{slug(text)[:60].strip('-')}-{digest}")
 
 
 # An article's own nodes: its text and spans, its statements, and what `_local` names by a span

@@ -172,6 +172,7 @@
                             ["Coordinates", n.coords ? n.coords[0] + ", " + n.coords[1] : ""],
                             ["Posts", (n.posts || []).join("; ")]]);
     if (n.quote) panel.appendChild(el("blockquote", "kg-quote", n.quote));
+    if (n.corrected) section(panel, "Corrected by an analyst", n.corrected.map(function (c) { return [c]; }));
     if (n.links && n.links.length) {
       section(panel, "Links", n.links.map(function (l) { return [externalLink(l[0], l[1])]; }));
     }
