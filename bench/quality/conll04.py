@@ -16,7 +16,8 @@ How the product's relations map (bench/README.md, "Quality"):
   Service'), or schema:containedInPlace / schema:location with an organization as subject.
 Kill has no counterpart and is not scored. A product relation matches a gold pair when, in the
 same document, a mention of its subject inside its evidence sentence overlaps the gold first
-argument and a mention of its object there overlaps the second.
+argument and a mention of its object there overlaps the second (an object named only inside the
+subject's name, the country of 'U.S. Congress', is taken at the subject's mention).
 """
 
 from __future__ import annotations
@@ -127,29 +128,53 @@ def map_relation(r: Relation, label_of: dict[str, str]) -> list[tuple[str, str, 
     return []
 
 
-def relation_scores(gold: list[GoldRelation], relations: list[Relation], mentions: list[Mention]) -> dict:
-    """Recall and precision over the four relations together and each alone."""
-    gold = list(dict.fromkeys(gold))  # a pair listed twice counts once
+@dataclass(frozen=True)
+class Pair:
+    """A product relation as CoNLL04 sees it: its type and the mentions of both ends inside its
+    evidence sentence (an end named only inside the other's name, as the country of 'U.S.
+    Congress', takes that name's mentions)."""
+
+    doc: str
+    type: str
+    subject: tuple[Mention, ...]
+    object: tuple[Mention, ...]
+
+    def matches(self, g: GoldRelation) -> bool:
+        return (g.doc == self.doc and g.type == self.type
+                and any(overlaps((m.start, m.end), (g.subject.start, g.subject.end)) for m in self.subject)
+                and any(overlaps((m.start, m.end), (g.object.start, g.object.end)) for m in self.object))
+
+
+def pairs(relations: list[Relation], mentions: list[Mention]) -> list[Pair]:
+    """Every product relation mapped to CoNLL04, once per (type, ends, evidence)."""
     label_of = {m.key: m.label for m in mentions}
     where = defaultdict(list)  # (doc, entity IRI) -> mentions
     for m in mentions:
         where[(m.doc, m.key)].append(m)
+    out = []
+    for doc, t, s, o, ev in sorted({(r.doc, t, s, o, r.evidence) for r in relations
+                                    for t, s, o in map_relation(r, label_of)}):
+        subj = tuple(m for m in where[(doc, s)] if ev[0] <= m.start and m.end <= ev[1])
+        obj = tuple(m for m in where[(doc, o)] if ev[0] <= m.start and m.end <= ev[1])
+        out.append(Pair(doc, t, subj, obj or subj))
+    return out
+
+
+def relation_scores(gold: list[GoldRelation], relations: list[Relation], mentions: list[Mention]) -> dict:
+    """Recall and precision over the four relations together and each alone."""
+    gold = list(dict.fromkeys(gold))  # a pair listed twice counts once
     gold_by_doc = defaultdict(list)
     for g in gold:
         gold_by_doc[g.doc].append(g)
-    predicted = sorted({(r.doc, t, s, o, r.evidence) for r in relations for t, s, o in map_relation(r, label_of)})
+    predicted = pairs(relations, mentions)
     found, right = set(), defaultdict(int)
-    for doc, t, s, o, ev in predicted:
-        subj = [m for m in where[(doc, s)] if ev[0] <= m.start and m.end <= ev[1]]
-        obj = [m for m in where[(doc, o)] if ev[0] <= m.start and m.end <= ev[1]]
-        hits = [g for g in gold_by_doc[doc] if g.type == t
-                and any(overlaps((m.start, m.end), (g.subject.start, g.subject.end)) for m in subj)
-                and any(overlaps((m.start, m.end), (g.object.start, g.object.end)) for m in obj)]
+    for p in predicted:
+        hits = [g for g in gold_by_doc[p.doc] if p.matches(g)]
         found.update(hits)
-        right[t] += bool(hits)
+        right[p.type] += bool(hits)
     out = {"all": prf(sum(right.values()), len(predicted), len(found), len(gold))}
     for t in RELATIONS:
-        out[t] = prf(right[t], sum(1 for p in predicted if p[1] == t),
+        out[t] = prf(right[t], sum(1 for p in predicted if p.type == t),
                      sum(1 for g in found if g.type == t), sum(1 for g in gold if g.type == t))
     return out
 

@@ -101,25 +101,17 @@ def event_errors(articles, events, classes: tuple[str, ...]) -> dict:
 
 def relation_errors(gold, relations, mentions: list[Mention], texts: dict[str, str]) -> dict:
     """CoNLL04 pairs missed (by type) and product pairs matching no gold pair (by type)."""
-    from bench.quality.conll04 import map_relation
+    from bench.quality.conll04 import pairs
 
-    label_of = {m.key: m.label for m in mentions}
-    where: dict[tuple[str, str], list[Mention]] = {}
-    for m in mentions:
-        where.setdefault((m.doc, m.key), []).append(m)
     cats: dict[str, Counter] = {}
     found = set()
-    for r in relations:
-        for t, s, o in map_relation(r, label_of):
-            subj = [m for m in where.get((r.doc, s), ()) if r.evidence[0] <= m.start and m.end <= r.evidence[1]]
-            obj = [m for m in where.get((r.doc, o), ()) if r.evidence[0] <= m.start and m.end <= r.evidence[1]]
-            hits = [g for g in gold if g.doc == r.doc and g.type == t
-                    and any(overlaps((m.start, m.end), (g.subject.start, g.subject.end)) for m in subj)
-                    and any(overlaps((m.start, m.end), (g.object.start, g.object.end)) for m in obj)]
-            found.update(hits)
-            if not hits:
-                pair = f"{_text(texts, subj[0]) if subj else '?'} -> {_text(texts, obj[0]) if obj else '?'}"
-                cats.setdefault(f"wrong {t} (from {r.predicate})", Counter())[pair] += 1
+    for p in pairs(relations, mentions):
+        hits = [g for g in gold if p.matches(g)]
+        found.update(hits)
+        if not hits:
+            first, second = (_text(texts, side[0]) if side else "?" for side in (p.subject, p.object))
+            ends = f"{first} -> {second}"
+            cats.setdefault(f"wrong {p.type}", Counter())[ends] += 1
     for g in gold:
         if g not in found:
             pair = f"{_text(texts, g.subject)} -> {_text(texts, g.object)}"
