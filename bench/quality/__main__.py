@@ -119,14 +119,17 @@ def run(names: list[str], root: Path, workdir: Path, model: str | None, jobs: in
         floor = run_floor(used, docs, workdir / name)
         rows[name], details = score(name, corpus, build, floor)
         corpora[name] = {"title": TITLES[name], "documents": len(docs), "build_seconds": built.seconds,
-                         "build_reused": built.reused, "floor_seconds": floor["seconds"], "model": used,
+                         "build_cpu_seconds": built.cpu_seconds, "load_at_build_start": built.load,
+                         "build_reused": built.reused, "floor_seconds": floor["seconds"],
+                         "floor_cpu_seconds": floor["cpu_seconds"], "model": used,
                          "texts_changed_by_product": len(build.texts_differ), "workaround": built.workaround,
                          "documents_missing_from_build": build.missing, "details": details}
         if with_errors:
             (workdir / name / "errors.json").write_text(json.dumps(error_report(name, corpus, build, floor),
                                                                    indent=1, ensure_ascii=False) + "\n")
             print(f"  error examples: {workdir / name / 'errors.json'}")
-        print(f"  build {built.seconds} s{' (reused)' if built.reused else ''}, floor {floor['seconds']} s")
+        print(f"  build {built.seconds} s wall, {built.cpu_seconds} s CPU{' (reused)' if built.reused else ''}; "
+              f"floor {floor['seconds']} s")
     models = sorted({c["model"] for c in corpora.values()})
     return {"model": ", ".join(models), "newskg": version,
             "devdata": "$NEWSKG_DEVDATA or ../shared/devdata", "corpora": corpora,
@@ -145,10 +148,13 @@ def markdown(results: dict) -> str:
         support = "" if r.get("support") is None else f"{r['support']:,}"
         lines.append(f"| {r['corpus']} | {r['measure']} | {pct(r['newskg'])} | {pct(r['floor'])} | "
                      f"{support} | {r.get('note', '')} |")
-    lines += ["", "| corpus | documents | build wall s | floor s | note |", "|---|---:|---:|---:|---|"]
+    lines += ["", "| corpus | documents | build wall s | build CPU s | floor wall s | floor CPU s | load | note |",
+              "|---|---:|---:|---:|---:|---:|---:|---|"]
     for name, c in results.get("corpora", {}).items():
         lines.append(f"| {c.get('title', name)} | {c['documents']:,} | {c['build_seconds']} | "
-                     f"{c.get('floor_seconds', '')} | {c.get('workaround') or ''} |")
+                     f"{c.get('build_cpu_seconds', '')} | {c.get('floor_seconds', '')} | "
+                     f"{c.get('floor_cpu_seconds', '')} | {c.get('load_at_build_start', '')} | "
+                     f"{c.get('workaround') or ''} |")
     for s in results.get("skipped", []):
         lines.append(f"\nskipped: {s}")
     return "\n".join(lines)

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -37,10 +39,12 @@ GUARD = "final ' .' after articles ending in a number (kg build crashed on them)
 @dataclass(frozen=True)
 class BuildRun:
     dir: Path
-    seconds: float
+    seconds: float  # wall clock
     reused: bool
     docs: list[Doc]  # the documents as built (guarded when the first build failed)
     workaround: str | None = None
+    cpu_seconds: float | None = None  # user + system of kg build and its workers
+    load: float | None = None  # 1-minute load average when the build started (a busy machine)
 
 
 def guard(docs: list[Doc]) -> list[Doc]:
@@ -67,8 +71,9 @@ def ensure_build(docs: list[Doc], work: Path, *, model: str | None = None, jobs:
         saved = json.loads(stamp.read_text())
         if saved.get("input_sha256") == wanted and (out / "graph.trig").exists():
             used = guard(docs) if saved.get("workaround") else docs
-            return BuildRun(out, saved["seconds"], True, used, saved.get("workaround"))
-    seconds, done = _build(jsonl, out, model, jobs, len(docs), log)
+            return BuildRun(out, saved["seconds"], True, used, saved.get("workaround"), saved.get("cpu_seconds"),
+                            saved.get("load"))
+    seconds, cpu, load, done = _build(jsonl, out, model, jobs, len(docs), log)
     used, workaround = docs, None
     if not (out / "graph.trig").exists():
         log(f"  kg build failed (exit {done.returncode}): {_last_line(done.stderr)}")
@@ -76,16 +81,16 @@ def ensure_build(docs: list[Doc], work: Path, *, model: str | None = None, jobs:
         log(f"  retrying with a workaround: {GUARD}")
         guarded = work / "input-guarded.jsonl"
         write_jsonl(used, guarded)
-        seconds, done = _build(guarded, out, model, jobs, len(docs), log)
+        seconds, cpu, load, done = _build(guarded, out, model, jobs, len(docs), log)
         if not (out / "graph.trig").exists():
             raise RuntimeError(f"kg build failed (exit {done.returncode}):\n{done.stdout[-2000:]}\n"
                                f"{done.stderr[-3000:]}")
     if done.returncode != 0:  # some inputs unreadable: the others are built; say so
         log(f"  kg build exit code {done.returncode}: {_last_line(done.stderr)}")
     stamp.write_text(json.dumps({"input_sha256": wanted, "seconds": seconds, "documents": len(docs),
-                                 "exit_code": done.returncode, "workaround": workaround},
-                                indent=2, sort_keys=True) + "\n")
-    return BuildRun(out, seconds, False, used, workaround)
+                                 "exit_code": done.returncode, "workaround": workaround, "cpu_seconds": cpu,
+                                 "load": load}, indent=2, sort_keys=True) + "\n")
+    return BuildRun(out, seconds, False, used, workaround, cpu, load)
 
 
 def _build(jsonl: Path, out: Path, model: str | None, jobs: int, n: int, log):
@@ -96,9 +101,17 @@ def _build(jsonl: Path, out: Path, model: str | None, jobs: int, n: int, log):
     if model:
         cmd += ["--model", model]
     log(f"  kg build {jsonl.name} ({n} documents) -> {out}")
-    began = time.perf_counter()
+    load = round(os.getloadavg()[0], 1)
+    before, began = _children_cpu(), time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True)
-    return round(time.perf_counter() - began, 1), done
+    wall = round(time.perf_counter() - began, 1)
+    return wall, round(_children_cpu() - before, 1), load, done
+
+
+def _children_cpu() -> float:
+    """CPU seconds of every finished child process and its own waited-for children (workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _last_line(text: str) -> str:
@@ -133,16 +146,17 @@ def run_floor(model: str, docs: list[Doc], cache_dir: Path, log=print) -> dict:
 
     log(f"  floor: spaCy {model} over {len(docs)} documents")
     nlp = spacy.load(model)
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     ents = []
     for d, parsed in zip(docs, nlp.pipe((d.text for d in docs), batch_size=16)):
         ents += [(d.id, e.start_char, e.end_char, e.label_) for e in parsed.ents]
-    seconds = round(time.perf_counter() - began, 1)
+    saved = {"sha256": digest.hexdigest(), "seconds": round(time.perf_counter() - began, 1),
+             "cpu_seconds": round(time.process_time() - cpu, 1), "ents": ents}
     cache_dir.mkdir(parents=True, exist_ok=True)
-    cache.write_text(json.dumps({"sha256": digest.hexdigest(), "seconds": seconds, "ents": ents}) + "\n")
-    return _restore({"seconds": seconds, "ents": ents})
+    cache.write_text(json.dumps(saved) + "\n")
+    return _restore(saved)
 
 
 def _restore(saved: dict) -> dict:
     entities, times = floor_mentions([tuple(e) for e in saved["ents"]])
-    return {"entities": entities, "times": times, "seconds": saved["seconds"]}
+    return {"entities": entities, "times": times, "seconds": saved["seconds"], "cpu_seconds": saved.get("cpu_seconds")}
