@@ -112,17 +112,19 @@ def run(names: list[str], root: Path, workdir: Path, model: str | None, jobs: in
         docs = documents(name, corpus)
         print(f"{name}: {len(docs)} documents")
         built = ensure_build(docs, workdir / name, model=model, jobs=jobs, rebuild=rebuild)
+        guarded = sum(a.text != b.text for a, b in zip(docs, built.docs))
         docs = built.docs  # as built: the workaround may have touched the end of some texts
         used = model_name(built.dir)
         version = json.loads((built.dir / "report.json").read_text()).get("newskg", version)
         build = Build(built.dir, docs)
-        floor = run_floor(used, docs, workdir / name)
+        floor = run_floor(used, docs, workdir / name, fresh=rebuild)
         rows[name], details = score(name, corpus, build, floor)
         corpora[name] = {"title": TITLES[name], "documents": len(docs), "build_seconds": built.seconds,
                          "build_cpu_seconds": built.cpu_seconds, "load_at_build_start": built.load,
                          "build_reused": built.reused, "floor_seconds": floor["seconds"],
                          "floor_cpu_seconds": floor["cpu_seconds"], "model": used,
                          "texts_changed_by_product": len(build.texts_differ), "workaround": built.workaround,
+                         "workaround_documents": guarded,
                          "documents_missing_from_build": build.missing, "details": details}
         if with_errors:
             (workdir / name / "errors.json").write_text(json.dumps(error_report(name, corpus, build, floor),
@@ -150,11 +152,15 @@ def markdown(results: dict) -> str:
                      f"{support} | {r.get('note', '')} |")
     lines += ["", "| corpus | documents | build wall s | build CPU s | floor wall s | floor CPU s | load | note |",
               "|---|---:|---:|---:|---:|---:|---:|---|"]
-    for name, c in results.get("corpora", {}).items():
-        lines.append(f"| {c.get('title', name)} | {c['documents']:,} | {c['build_seconds']} | "
-                     f"{c.get('build_cpu_seconds', '')} | {c.get('floor_seconds', '')} | "
-                     f"{c.get('floor_cpu_seconds', '')} | {c.get('load_at_build_start', '')} | "
-                     f"{c.get('workaround') or ''} |")
+    corpora = results.get("corpora", {})
+    for name in sorted(corpora, key=lambda n: CORPORA.index(n) if n in CORPORA else len(CORPORA)):
+        c = corpora[name]
+        note = (f"{c['workaround']}: {c.get('workaround_documents', '?')} of {c['documents']} articles"
+                if c.get("workaround") else "")
+        cells = [c.get(k) for k in ("build_seconds", "build_cpu_seconds", "floor_seconds", "floor_cpu_seconds",
+                                    "load_at_build_start")]
+        lines.append(f"| {c.get('title', name)} | {c['documents']:,} | "
+                     + " | ".join("" if v is None else str(v) for v in cells) + f" | {note} |")
     for s in results.get("skipped", []):
         lines.append(f"\nskipped: {s}")
     return "\n".join(lines)
@@ -166,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", default=None, help="spaCy model for kg build (default: the product's choice)")
     ap.add_argument("--workdir", type=Path, default=None, help="keep corpora JSONL and builds here")
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--rebuild", action="store_true", help="build again even if the input is unchanged")
+    ap.add_argument("--rebuild", action="store_true",
+                    help="build (and run the floor) again even if the input is unchanged")
     ap.add_argument("--table", action="store_true", help="print the Markdown table of the saved results")
     ap.add_argument("--out", type=Path, default=RESULTS)
     ap.add_argument("--errors", action="store_true",

@@ -90,10 +90,10 @@ def running_lines(lines: list[list[str]]) -> list[int]:
     """Indices of the running-text lines of an article, the same for gold and predictions.
 
     Left out: the header (the first line, and every line up to a dateline such as
-    'LONDON 1996-08-30' when one ends one of the first four lines) and table-like lines, i.e.
+    'OSLO 1999-01-02' when one ends one of the first four lines) and table-like lines, i.e.
     lines with fewer than three lower-case words (of two letters or more) or with more tokens
-    holding a digit than lower-case words ('Attendance : 850', '1. Michelle Freeman ( Jamaica )
-    12.71 seconds', 'Essex 532-8').
+    holding a digit than lower-case words ('Attendance : 1,200', '1. Anna Berg ( Norway ) 12.40
+    seconds', 'Bergen 210-5').
     """
     header = next((i for i, toks in enumerate(lines[:4]) if toks and DATELINE.match(toks[-1])), 0)
     keep = []
@@ -120,8 +120,9 @@ def score(corpus: Corpus, product: list[Mention], floor: list[Mention]) -> tuple
         ours, base = exact_prf(gold, pick(product), LABELS), exact_prf(gold, pick(floor), LABELS)
         details[scope] = {"newskg": ours, "floor": base}
         for k, name in (("p", "precision"), ("r", "recall"), ("f1", "F1")):
+            support = ours["micro"]["pred" if k == "p" else "gold"]
             rows.append(row(TITLE, f"PER/ORG/LOC exact {name}, micro ({scope})", ours["micro"][k],
-                            base["micro"][k], ours["micro"]["gold"]))
+                            base["micro"][k], support))
         for label in LABELS:
             rows.append(row(TITLE, f"{label} exact F1 ({scope})", ours[label]["f1"], base[label]["f1"],
                             ours[label]["gold"]))

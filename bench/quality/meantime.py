@@ -3,7 +3,7 @@
 The XML gives tokens (with their sentence) and markables anchored to token ids; types and classes
 sit on the instances (ENTITY, EVENT) that mentions point to through REFERS_TO. The text is
 rebuilt from the tokens, one sentence a line, with the light detokenization a reader expects
-("Ryanair's", "(about US$ 1.4 billion)") so that spaCy sees ordinary prose.
+("the firm's", "(about US$ 2 billion)") so that spaCy sees ordinary prose.
 Markables whose tokens are not contiguous (a handful of artefacts) are skipped.
 Only the title and the first sentences are densely annotated: `dense` is the character range up
 to the last sentence holding a document-level event mention; recall is scored there only.

@@ -188,7 +188,7 @@ def coref_scores(articles: list[Article], pred: list[Mention]) -> dict:
             if g.mention.label != "PER" or g.syntactic_type not in NON_NAMED:
                 continue
             if any(overlaps((g.mention.start, g.mention.end), s) for s in named_spans[g.instance]):
-                continue  # holds the name itself ('Airbus chief Tom Enders')
+                continue  # holds the name itself ('Acme chief Jane Doe')
             best = entity_of_instance[g.instance].most_common(1)
             target = best[0][0] if best else None
             non_named_gold[a.doc.id].append((g.mention, target))
