@@ -21,9 +21,9 @@ import tempfile
 from pathlib import Path
 
 from bench.quality import conll03, conll04, errors, meantime, meantime_score, tempeval
-from bench.quality.runs import ensure_build, run_floor
 from bench.quality.common import REPO, devdata_root, inside
 from bench.quality.product import Build, model_name
+from bench.quality.runs import ensure_build, run_floor
 
 RESULTS = REPO / "bench" / "results" / "quality.json"
 CORPORA = ("conll2003", "meantime", "tbaq", "conll04")
@@ -77,8 +77,8 @@ def error_report(name: str, corpus, build: Build, floor: dict) -> dict:
     """Error categories with examples (corpus text: written to the work folder only)."""
     texts = {d.id: d.text for d in documents(name, corpus)}
     if name == "conll2003":
-        gold, pred = corpus.gold, build.entity_mentions()
-        keep = [m for m in gold if m.label in conll03.LABELS]
+        pred = build.entity_mentions()
+        keep = [m for m in corpus.gold if m.label in conll03.LABELS]
         return {"running text": errors.entity_errors(inside(keep, corpus.running), inside(pred, corpus.running), texts),
                 "all text": errors.entity_errors(keep, pred, texts),
                 "floor, running text": errors.entity_errors(inside(keep, corpus.running),
