@@ -73,6 +73,9 @@ def build(
         try:
             result = run_build(inputs, out_dir, model=model, explorer=explorer, jobs=jobs,
                                into=into is not None, on_article=lambda n: bar.advance(task, n))
+        except KeyboardInterrupt:
+            err.print(f"interrupted: the build in {out_dir} was not finished", highlight=False, markup=False)
+            raise typer.Exit(130) from None
         except NothingToBuild as failure:
             for e in failure.errors:
                 err.print(f"skipped {e}", highlight=False, markup=False, style="red")

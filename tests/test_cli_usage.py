@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,41 @@ def test_kg_serve_public_warns_and_ctrl_c_stops_it_quietly(example_build):
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)
     assert server.returncode == 0 and "Traceback" not in rest and "KeyboardInterrupt" not in rest
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_a_parallel_build_without_worker_tracebacks(tmp_path):
+    import psutil
+
+    from bench.corpus import write_corpus
+
+    write_corpus(tmp_path / "corpus", 120)
+    build = subprocess.Popen([sys.executable, "-c", "from kg.cli import app; app()", "build", str(tmp_path / "corpus"),
+                              "--out", str(tmp_path / "out"), "--jobs", "2", "--no-explorer"],
+                             stderr=subprocess.PIPE, text=True, cwd=ROOT, start_new_session=True,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        parent = psutil.Process(build.pid)
+        deadline = time.monotonic() + 240
+        while len(parent.children()) < 2 and build.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)                       # parsing workers forked: the model is loaded
+        assert build.poll() is None, "the build ended before it could be interrupted"
+        time.sleep(1.0)
+        os.killpg(build.pid, signal.SIGINT)       # as a terminal's Ctrl-C: to the whole group
+        _, errors = build.communicate(timeout=120)
+    finally:
+        if build.poll() is None:
+            os.killpg(build.pid, signal.SIGKILL)
+    assert build.returncode == 130 and "interrupted" in errors
+    assert "Traceback" not in errors and "KeyboardInterrupt" not in errors
+
+
+def test_parsing_workers_leave_ctrl_c_to_the_build():
+    """A terminal's Ctrl-C reaches every process of the group: workers that took it would each
+    print a KeyboardInterrupt traceback mid-parse; the parent stops the pool instead."""
+    import multiprocessing as mp
+
+    from kg.extract.pipeline import _init_worker
+
+    with mp.get_context("fork").Pool(1, initializer=_init_worker, initargs=(None,)) as pool:
+        assert pool.apply(signal.getsignal, (signal.SIGINT,)) == signal.SIG_IGN
