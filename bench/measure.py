@@ -155,7 +155,9 @@ def build(spec: dict) -> dict:
 
 
 def _one(store, sparql: str) -> str | None:
-    rows = store.query(sparql, use_default_graph_as_union=True)
+    from kg.store.layout import default_dataset
+
+    rows = store.query(sparql, **default_dataset(store))
     first = next(iter(rows), None)
     return first[0].value if first is not None else None
 

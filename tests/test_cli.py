@@ -87,4 +87,4 @@ def test_remove_takes_an_article_out(build_dir, tmp_path):
     shutil.copytree(build_dir, copy)
     assert kg("remove", copy, "--doc", "no-such-article").exit_code == 2
     result = kg("remove", copy, "--doc", "pentagon-iraq-drawdown", "--no-explorer")
-    assert result.exit_code == 0 and "holds 1 articles" in result.output
+    assert result.exit_code == 0 and "holds 1 article:" in result.output

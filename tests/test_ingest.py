@@ -456,3 +456,39 @@ def test_jsonl_title_line_and_published_line_are_skipped(tmp_path):
     [doc] = read_all(f)
     assert [doc.text[s:e] for s, e in doc.skipped] == [
         title, "Published May 6, 2025, 08:30 GMT", "Port under fire"]
+
+
+# --- build folders and counting (issue 14, item 19) --------------------------------------------
+def _fake_build(folder: Path) -> Path:
+    """A build's records hold JSON lines with a text: they must never be read as articles."""
+    (folder / "records").mkdir(parents=True)
+    (folder / "records" / "articles.jsonl").write_text(json.dumps({"id": "x", "text": "Records."}) + "\n")
+    return folder
+
+
+def test_the_build_marker_is_where_the_store_writes_records():
+    from kg.ingest.readers import BUILD_RECORDS
+    from kg.store.recordio import ARTICLES, RECORDS_DIR
+
+    assert BUILD_RECORDS == Path(RECORDS_DIR) / ARTICLES
+
+
+def test_a_build_folder_is_never_read_as_articles(tmp_path):
+    build = _fake_build(tmp_path / "news" / "build")
+    (tmp_path / "news" / "a.txt").write_text("The minister spoke on Monday.\n")
+    found = read_all(tmp_path / "news")
+    assert [d.id for d in docs(found)] == ["a"] and errors(found) == []   # the walk skips the build
+    given = read_all(build)
+    assert docs(given) == [] and "a newskg build" in errors(given)[0].reason
+
+
+def test_count_articles_counts_files_and_jsonl_lines(tmp_path):
+    from kg.ingest.readers import count_articles
+
+    (tmp_path / "a.txt").write_text("One.\n")
+    (tmp_path / "b.html").write_text("<p>Two.</p>\n")
+    (tmp_path / "c.jsonl").write_text('{"text": "3"}\n\n{"text": "4"}\n{"text": "5"}\n')
+    (tmp_path / "notes.md").write_text("not an article\n")
+    _fake_build(tmp_path / "build")
+    assert count_articles([tmp_path]) == 5
+    assert count_articles([tmp_path / "a.txt", tmp_path / "c.jsonl"]) == 4

@@ -51,3 +51,55 @@ def test_load_counts_in_updates_only():
     assert outbound_keyword("LOAD <http://example.org/x.ttl>", update=True) == "LOAD"
     assert outbound_keyword("SELECT ?load WHERE { ?load ex:LOAD 'LOAD' }", update=True) is None
     assert outbound_keyword("SELECT * WHERE { ?s ?p ?o }", update=True) is None
+
+
+def test_every_negotiated_format_is_one_the_workers_write():
+    from kg.query.results import FORMATS
+
+    assert {f.key for f in RESULTS} | {f.key for f in RDF} == set(FORMATS)
+    assert all(not FORMATS[f.key].for_triples for f in RESULTS) and all(FORMATS[f.key].for_triples for f in RDF)
+
+
+def test_identical_queries_in_flight_are_evaluated_once_and_kept(tmp_path):
+    import threading
+    import time
+
+    from kg.serve.cache import AnswerCache
+    from kg.serve.worker import Reply, text_reply
+
+    cache, calls = AnswerCache(str(tmp_path)), []
+
+    def slow() -> Reply:
+        calls.append(1)
+        time.sleep(0.3)
+        return Reply(200, "text/csv", b"x\n1\n")
+
+    replies = []
+    threads = [threading.Thread(target=lambda: replies.append(cache.get("q", slow))) for _ in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert len(calls) == 1 and len(replies) == 5 and {r.body for r in replies} == {b"x\n1\n"}
+    assert cache.get("q", slow).body == b"x\n1\n" and len(calls) == 1
+    timeouts = []
+    for _ in range(2):                    # a time-out depends on the load: asked again, evaluated again
+        cache.get("slow", lambda: timeouts.append(1) or text_reply(503, "time limit"))
+    assert len(timeouts) == 2
+    refusals = []
+    for _ in range(2):                    # a refusal at the memory cap depends on the query: kept
+        cache.get("huge", lambda: refusals.append(1) or text_reply(503, "memory", retire=True))
+    assert len(refusals) == 1
+
+
+def test_a_replaced_store_is_not_answered_from_the_old_ones_answers(tmp_path):
+    from kg.serve.cache import AnswerCache
+    from kg.serve.worker import Reply
+
+    store = tmp_path / "store"
+    store.mkdir()
+    cache = AnswerCache(str(store))
+    assert cache.get("q", lambda: Reply(200, body=b"old")).body == b"old"
+    store.rename(tmp_path / "old")
+    store.mkdir()                         # what a rebuild's swap does
+    assert cache.get("q", lambda: Reply(200, body=b"new")).body == b"new"

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from kg.ontology import coarse_type, ontology_graph, superclasses
-from kg.store.dataset import open_store
+from kg.store.layout import named_quads, open_store
 from kg.vocab import (
     GAF,
     GEO,
@@ -89,14 +89,14 @@ class _Reader:
         self.store = store
         self.doc_of_graph: dict[str, str] = {}
         self.url_of_doc: dict[str, str] = {}
-        for q in store.quads_for_pattern(None, _n(SCHEMA.identifier), None, None):
+        for q in named_quads(store, None, _n(SCHEMA.identifier), None, None):
             if isinstance(q.graph_name, ox.NamedNode):
                 self.doc_of_graph[q.graph_name.value] = q.object.value
                 url = self.first(q.subject, SCHEMA.url)
                 self.url_of_doc[q.object.value] = url.value if url is not None else ""
 
     def objects(self, subject, predicate, graph=None) -> list:
-        terms = {q.object for q in self.store.quads_for_pattern(subject, _n(predicate), None, graph)}
+        terms = {q.object for q in named_quads(self.store, subject, _n(predicate), None, graph)}
         return sorted(terms, key=str)
 
     def first(self, subject, predicate, graph=None):
@@ -146,7 +146,7 @@ def project_store(store: ox.Store) -> nx.MultiDiGraph:
 def _typed_nodes(r: _Reader) -> dict[str, tuple[str, str, str]]:
     """IRI -> (kind, class local name, coarse type); the most specific-looking class wins."""
     found: dict[str, tuple[str, str, str]] = {}
-    for q in r.store.quads_for_pattern(None, _n(RDF.type), None, None):
+    for q in named_quads(r.store, None, _n(RDF.type), None, None):
         if not isinstance(q.subject, ox.NamedNode) or not isinstance(q.object, ox.NamedNode):
             continue
         kind, coarse = class_info(q.object.value)
@@ -159,7 +159,7 @@ def _typed_nodes(r: _Reader) -> dict[str, tuple[str, str, str]]:
 
 
 def _mentions(r: _Reader, node) -> tuple[int, list[str]]:
-    quads = list(r.store.quads_for_pattern(node, _n(GAF.denotedBy), None, None))
+    quads = list(named_quads(r.store, node, _n(GAF.denotedBy), None, None))
     docs = {r.doc_of_graph.get(q.graph_name.value, "") for q in quads if isinstance(q.graph_name, ox.NamedNode)}
     return len({(q.object, q.graph_name) for q in quads}), sorted(d for d in docs if d)
 
@@ -183,11 +183,11 @@ def _entity_attrs(r: _Reader, node) -> dict:
 
 
 def _memberships_of(r: _Reader, person) -> list:
-    return sorted({q.subject for q in r.store.quads_for_pattern(None, _n(ORG.member), person, None)}, key=str)
+    return sorted({q.subject for q in named_quads(r.store, None, _n(ORG.member), person, None)}, key=str)
 
 
 def _event_attrs(r: _Reader, node, cls: str) -> dict:
-    quad = next(iter(r.store.quads_for_pattern(node, _n(GAF.denotedBy), None, None)), None)
+    quad = next(iter(named_quads(r.store, node, _n(GAF.denotedBy), None, None)), None)
     graph = quad.graph_name if quad else None
     evidence, begin = r.sentence(quad.object, graph) if quad else ("", None)
     article = r.doc_of_graph.get(graph.value, "") if graph is not None else ""
@@ -206,7 +206,7 @@ def _edges(r: _Reader, graph: nx.MultiDiGraph):
     """(u, v, key, attrs) for every role, place, relation and membership between projected nodes."""
     nodes = graph.nodes
     for prop, role in ROLE_EDGES.items():
-        for q in r.store.quads_for_pattern(None, _n(prop), None, None):
+        for q in named_quads(r.store, None, _n(prop), None, None):
             u, v = q.subject.value, getattr(q.object, "value", None)
             if nodes.get(u, {}).get("kind") != EVENT or v not in nodes:
                 continue
@@ -215,14 +215,14 @@ def _edges(r: _Reader, graph: nx.MultiDiGraph):
                 "relation": role, "label": role, "evidence": event["evidence"], "article": event["article"],
                 "confidence": event["confidence"], "date": event["date"], "position": _position(r, q, event)}
     for prop, name in RELATION_EDGES.items():
-        for q in r.store.quads_for_pattern(None, _n(prop), None, None):
+        for q in named_quads(r.store, None, _n(prop), None, None):
             u, v = q.subject.value, getattr(q.object, "value", None)
             if u not in nodes or v not in nodes or u == v:
                 continue
             evidence, article, confidence = _statement(r, q)
             yield u, v, f"{name}@{article}", {"relation": name, "label": name, "evidence": evidence,
                                               "article": article, "confidence": confidence}
-    for q in r.store.quads_for_pattern(None, _n(ORG.member), None, None):
+    for q in named_quads(r.store, None, _n(ORG.member), None, None):
         yield from _membership_edges(r, q, nodes)
 
 
@@ -239,7 +239,7 @@ def _position(r: _Reader, q: ox.Quad, event: dict) -> int:
 def _statement(r: _Reader, q: ox.Quad) -> tuple[str, str, float | None]:
     """Evidence of a plain triple: the rdf:Statement describing it in the same graph, if any."""
     article = r.doc_of_graph.get(getattr(q.graph_name, "value", ""), "")
-    for st in r.store.quads_for_pattern(None, _n(RDF.subject), q.subject, q.graph_name):
+    for st in named_quads(r.store, None, _n(RDF.subject), q.subject, q.graph_name):
         s = st.subject
         if r.first(s, RDF.predicate, q.graph_name) == q.predicate and r.first(s, RDF.object, q.graph_name) == q.object:
             text, _ = r.evidence(s, q.graph_name)

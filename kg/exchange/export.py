@@ -69,9 +69,9 @@ def quad_stream(build_dir: str | Path) -> Iterator[ox.Quad]:
     build = Path(build_dir)
     if (build / GRAPH_TRIG).is_file():
         return ox.parse(path=str(build / GRAPH_TRIG), format=ox.RdfFormat.TRIG)
-    store = open_store(build)
+    store = open_store(build)   # its default graph repeats the named graphs' triples: left out
     graphs = sorted(store.named_graphs(), key=lambda g: g.value)
-    return (q for g in [ox.DefaultGraph(), *graphs] for q in store.quads_for_pattern(None, None, None, g))
+    return (q for g in graphs for q in store.quads_for_pattern(None, None, None, g))
 
 
 def triple_stream(build_dir: str | Path) -> Iterator[ox.Triple]:

@@ -28,6 +28,7 @@ import requests
 from requests.auth import HTTPBasicAuth, HTTPDigestAuth
 
 from kg.store.dataset import GRAPH_TRIG, open_store
+from kg.store.layout import named_quads
 
 DEFAULT_GRAPH = "default"          # key of the default graph in PushSummary.graphs (not an IRI)
 FALLBACK_STATUSES = frozenset({404, 405, 501})   # "no Graph Store Protocol here"
@@ -95,7 +96,7 @@ def _build_quads(build_dir: str | Path) -> Iterable[ox.Quad]:
             return list(ox.parse(path=str(trig), format=ox.RdfFormat.TRIG))
         except SyntaxError as err:
             raise ValueError(f"{trig}: not valid TriG: {err}") from err
-    return open_store(build_dir)
+    return named_quads(open_store(build_dir))   # not the default graph: it repeats them
 
 
 def build_graphs(build_dir: str | Path, graph: str | None = None) -> dict[str, list[ox.Triple]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import multiprocessing as mp
 import os
+import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
@@ -81,6 +82,7 @@ _worker_model: str | None = None
 
 def _init_worker(model: str | None) -> None:
     global _worker_model
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops the pool, quietly
     _worker_model = model
     _loaded(model)  # once per worker, before the first batch
 

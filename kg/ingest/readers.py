@@ -36,6 +36,9 @@ _JSON_TYPES = {dict: "object", list: "array", str: "string", int: "number", floa
                bool: "boolean", type(None): "null"}
 
 Located = tuple[Document, str]  # a document and where it came from (file or file:line)
+# A folder holding this file is a newskg build (kg.store.recordio writes it): its records are
+# not articles, so reading never enters it (tests/test_ingest.py keeps the name in step).
+BUILD_RECORDS = Path("records") / "articles.jsonl"
 
 
 def read_inputs(paths: Iterable[str | Path], *, max_bytes: int = 50_000_000
@@ -59,9 +62,34 @@ def read_inputs(paths: Iterable[str | Path], *, max_bytes: int = 50_000_000
             yield doc
 
 
+def is_build_folder(folder: Path) -> bool:
+    return (folder / BUILD_RECORDS).is_file()
+
+
+def count_articles(paths: Iterable[str | Path]) -> int:
+    """How many articles the inputs hold at most (a file each, a non-blank line each in JSONL),
+    without decoding them: the total of a progress bar."""
+    total = 0
+    for given in map(Path, paths):
+        files = _walk(given) if given.is_dir() and not is_build_folder(given) else [given]
+        for file in files:
+            if file.suffix.lower() in JSONL_SUFFIXES and file.is_file():
+                try:
+                    with file.open("rb") as f:
+                        total += sum(1 for line in f if line.strip())
+                except OSError:
+                    pass
+            elif file.suffix.lower() in SUPPORTED_SUFFIXES:
+                total += 1
+    return total
+
+
 def _read_path(path: Path, source: str, max_bytes: int) -> Iterator[Located | InputError]:
     if not path.exists():
         yield InputError(source, "no such file or directory")
+    elif path.is_dir() and is_build_folder(path):
+        yield InputError(source, "a newskg build, not a folder of articles (its records/ hold "
+                                 "extracted records); give the article files")
     elif path.is_dir():
         for file in _walk(path):
             yield from _read_file(file, str(file), max_bytes)
@@ -90,7 +118,7 @@ def _walk(folder: Path, _visited: set[str] | None = None) -> Iterator[Path]:
         if entry.name.startswith("."):
             continue
         child = folder / entry.name
-        if entry.is_dir():
+        if entry.is_dir() and not is_build_folder(child):
             yield from _walk(child, visited)
         elif entry.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES:
             yield child

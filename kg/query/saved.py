@@ -44,10 +44,10 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib.namespace import OWL, RDF, RDFS
 
-from kg.query.sparql import QueryError, run, with_prefixes
+from kg.query.sparql import QueryError, run
 from kg.rdf.iris import MERGED_GRAPH
-from kg.store.dataset import open_store
-from kg.vocab import KG_NS
+from kg.store.layout import default_dataset, open_store
+from kg.vocab import KG_NS, PREFIXES
 
 QUERIES_PACKAGE = "kg.query"
 QUERIES_DIR = "questions"
@@ -315,10 +315,11 @@ def resolve_names(store, value: str, sources: bool = False) -> list[ox.NamedNode
     spellings = " ".join(sparql_string(v) for v in name_variants(value))
     values = f"VALUES ?l {{ {spellings} }}"
     exact = f"SELECT DISTINCT ?e WHERE {{ {_named('?e', '?l', sources, values)} }}"
-    found = [row[0] for row in store.query(with_prefixes(exact), use_default_graph_as_union=True)]
+    dataset = default_dataset(store)
+    found = [row[0] for row in store.query(exact, prefixes=PREFIXES, **dataset)]
     if not found:
         fuzzy = f"SELECT ?e WHERE {matching_subquery('?e', value, sources)}"
-        found = [row[0] for row in store.query(with_prefixes(fuzzy), use_default_graph_as_union=True)]
+        found = [row[0] for row in store.query(fuzzy, prefixes=PREFIXES, **dataset)]
     return sorted((t for t in found if isinstance(t, ox.NamedNode)), key=str)
 
 

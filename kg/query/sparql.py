@@ -1,4 +1,8 @@
-"""SPARQL over a build, with newskg's prefixes predeclared, and results as rows or text formats."""
+"""SPARQL over a build, with newskg's prefixes predeclared, and results as rows or text formats.
+
+The default graph is the union of the build's graphs as a set (each triple once, see
+kg.store.layout); `GRAPH ?g { ... }` reads one article's graph.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.store.dataset import open_store
+from kg.query.results import readable_syntax_error
+from kg.query.results import serialize as serialize_results
+from kg.store.layout import default_dataset, open_store
 from kg.vocab import PREFIXES, sparql_prologue
-
-TEXT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
-                "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
 
 
 class QueryError(ValueError):
@@ -31,12 +34,14 @@ def with_prefixes(query: str) -> str:
 
 
 def run(build_dir: str | Path, query: str, store: ox.Store | None = None):
-    """Evaluate a SPARQL query over the union of the build's graphs; return pyoxigraph results."""
+    """Evaluate a SPARQL query over the build's default graph; return pyoxigraph results.
+
+    The prefixes are given to the parser, not prepended, so error positions are the query's own."""
     store = store or open_store(build_dir)
     try:
-        return store.query(with_prefixes(query), use_default_graph_as_union=True)
+        return store.query(query, prefixes=PREFIXES, **default_dataset(store))
     except SyntaxError as err:
-        raise QueryError(f"malformed query: {err}") from err
+        raise QueryError(f"malformed query: {readable_syntax_error(str(err), query, PREFIXES)}") from err
     except OSError as err:
         raise QueryError(f"query failed: {err}") from err
 
@@ -67,9 +72,11 @@ def table(results) -> Table:
 
 
 def serialize(results, fmt: str) -> bytes:
-    """csv, tsv, json or xml for SELECT/ASK; Turtle or N-Triples (ttl, nt) for CONSTRUCT/DESCRIBE."""
-    if isinstance(results, ox.QueryTriples):
-        rdf = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
-        return ox.serialize(results, format=rdf.get(fmt, ox.RdfFormat.TURTLE), prefixes=PREFIXES
-                            if fmt != "nt" else None)
-    return results.serialize(format=TEXT_FORMATS[fmt])
+    """csv, tsv, json or xml for SELECT/ASK; ttl, nt, jsonld or rdfxml for CONSTRUCT/DESCRIBE.
+    QueryError when the format does not fit the results (or is unknown)."""
+    try:
+        return serialize_results(results, fmt, PREFIXES)
+    except ValueError as err:       # a format that does not fit, or an unknown one
+        raise QueryError(str(err)) from err
+    except OSError as err:
+        raise QueryError(f"query failed: {err}") from err

@@ -13,6 +13,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.rdf import iris
 from kg.rdf.mapping import ArticleGraph, decimal, entity_node, integer, term, text
+from kg.rdf.roles import role_label
 from kg.records import (
     Argument,
     EventLink,
@@ -176,7 +177,7 @@ def _membership(g: ArticleGraph, r: RelationRecord, person: str, org: str | None
         g.add(node, ORG.organization, entity_node(org))
     g.add(node, ORG.role, role)
     g.add(role, RDF.type, term(ORG.Role))
-    g.add(role, RDFS.label, text(r.role or ""))
+    g.add(role, RDFS.label, text(role_label(r.role or "")))
     g.add(node, KG.former, Literal("true" if r.former else "false", datatype=term(XSD.boolean)))
     g.add(node, GAF.denotedBy, evidence)
     g.add(node, KG.confidence, confidence(r.confidence))

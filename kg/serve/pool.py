@@ -2,15 +2,18 @@
 
 A job goes to an idle worker; if no answer comes within the time limit the worker is killed
 (SIGKILL: pyoxigraph cannot be interrupted from Python) and a fresh one is started in the
-background, so a runaway query costs one worker for `timeout` seconds and nothing more. Workers
-are fresh interpreters (`python -m kg.serve.worker`), not multiprocessing children: forking a
-multi-threaded server is unsafe, and spawn would re-run the caller's main module.
+background, so a runaway query costs one worker for `timeout` seconds and nothing more. A query
+over the memory limit ends its worker too (kg.serve.worker caps its memory), and is answered
+with a 503 that says so. Workers are fresh interpreters (`python -m kg.serve.worker`), not
+multiprocessing children: forking a multi-threaded server is unsafe, and spawn would re-run the
+caller's main module. A read-only pool answers repeated queries from kg.serve.cache.
 """
 
 from __future__ import annotations
 
 import os
 import queue
+import signal
 import socket
 import subprocess
 import sys
@@ -22,9 +25,13 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 import kg
-from kg.serve.worker import Job, Reply, WorkerConfig, text_reply
+from kg.serve.cache import AnswerCache
+from kg.serve.worker import Job, Reply, WorkerConfig, memory_reply, text_reply
 
 READY_TIMEOUT = 120.0
+# What a process that failed to allocate prints as it aborts: the pool's 503 says it instead.
+ALLOCATOR_NOISE = (b"memory allocation of ", b"note: run with `RUST_BACKTRACE", b"stack backtrace:",
+                   b"skipping backtrace", b"terminate called after", b"  what():  std::bad_alloc")
 
 
 class WorkerStartError(RuntimeError):
@@ -35,7 +42,17 @@ def _worker_env() -> dict[str, str]:
     """The parent's environment, with this kg package first on the path whatever the cwd."""
     root = str(Path(kg.__file__).resolve().parent.parent)
     path = os.environ.get("PYTHONPATH")
-    return {**os.environ, "PYTHONPATH": os.pathsep.join([root, path]) if path else root}
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([root, path]) if path else root,
+            "RUST_BACKTRACE": "0"}
+
+
+def _relay_stderr(pipe) -> None:
+    """Pass a worker's error output on to the server's, without the allocator's last words."""
+    with pipe:
+        for line in pipe:
+            if not line.startswith(ALLOCATOR_NOISE):
+                sys.stderr.write(line.decode("utf-8", "replace"))
+                sys.stderr.flush()
 
 
 class _Worker:
@@ -44,10 +61,22 @@ class _Worker:
         with theirs:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "kg.serve.worker", str(theirs.fileno())],
-                pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, env=_worker_env())
+                pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                env=_worker_env())
+        threading.Thread(target=_relay_stderr, args=(self.process.stderr,), daemon=True,
+                         name="kg-sparql-stderr").start()
         self.conn = Connection(ours.detach())
         self.conn.send(config)
         self.sandboxed = False
+
+    def ran_out_of_memory(self) -> bool:
+        """After the connection broke: did the process die failing to allocate (an abort, or the
+        kernel's OOM killer)?"""
+        try:
+            code = self.process.wait(2.0)
+        except subprocess.TimeoutExpired:
+            return False
+        return code in (-signal.SIGABRT, -signal.SIGKILL)
 
     def wait_ready(self) -> None:
         if not self.conn.poll(READY_TIMEOUT):
@@ -87,8 +116,9 @@ class _Worker:
 class WorkerPool:
     """`size` workers over one build; run() answers a Job within `timeout` seconds or gives 503."""
 
-    def __init__(self, config: WorkerConfig, *, size: int, timeout: float) -> None:
+    def __init__(self, config: WorkerConfig, *, size: int, timeout: float, cache: bool = False) -> None:
         self._config = replace(config, parent_pid=os.getpid())
+        self.cache = AnswerCache(config.path) if cache else None
         # Every worker is started from this one long-lived thread: a worker's parent-death
         # signal fires when the thread that started it ends.
         self._spawner = ThreadPoolExecutor(1, thread_name_prefix="kg-sparql-spawner")
@@ -120,6 +150,12 @@ class WorkerPool:
         worker.kill()
 
     def run(self, job: Job) -> Reply:
+        """The reply to a job: from the cache when the pool keeps one and the job is a query."""
+        if self.cache is not None and job.kind == "query":
+            return self.cache.get(job, lambda: self._run(job))
+        return self._run(job)
+
+    def _run(self, job: Job) -> Reply:
         try:
             worker = self._idle.get(timeout=self.timeout)
         except queue.Empty:
@@ -129,10 +165,16 @@ class WorkerPool:
             worker.conn.send(job)
             if worker.conn.poll(self.timeout):
                 reply = worker.conn.recv()
-                self._idle.put(worker)
+                if reply.retire:            # the worker exits after this reply
+                    self._replace(worker)
+                else:
+                    self._idle.put(worker)
                 return reply
         except (EOFError, OSError) as err:
+            over = self._config.memory_limit and worker.ran_out_of_memory()
             self._replace(worker)
+            if over:
+                return memory_reply(self._config.memory_limit, job.text)
             return text_reply(500, f"the query worker crashed ({err}); the query was not answered")
         self._replace(worker)
         return text_reply(503, f"the {job.kind} ran longer than this endpoint's time limit of "

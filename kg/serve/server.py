@@ -1,20 +1,29 @@
 """A SPARQL 1.1 endpoint over a build folder, plus its explorer page and graph files.
 
 Standard-library HTTP (ThreadingHTTPServer); queries run in worker processes (kg.serve.pool) so
-a query past the time limit can be killed. Read-only unless started with allow_update and a
-token. Status codes: 400 malformed query, missing parameter or SERVICE clause; 401 update without
-the bearer token; 403 update while read-only; 404 unknown path; 405 wrong method; 406 no acceptable
-format; 411/413 request body without length or too large; 413 result over max_results (we refuse
-rather than truncate, so a client never mistakes a partial answer for the whole one); 415
-unsupported POST content type; 503 time limit exceeded or every worker busy.
+a query past the time or memory limit can be stopped. Read-only unless started with allow_update
+and a token. Status codes: 400 malformed query, missing parameter or SERVICE clause; 401 update
+without the bearer token; 403 update while read-only, or a Host header that is not this machine's
+loopback name; 404 unknown path; 405 wrong method; 406 no acceptable format; 411/413 request body
+without length or too large; 413 result over max_results rows or max_answer_mb (we refuse rather
+than truncate, so a client never mistakes a partial answer for the whole one); 415 unsupported
+POST content type; 503 time or memory limit exceeded, or every worker busy.
+
+A local endpoint must not be reachable from web pages either: it binds to loopback unless told
+`public`, and then checks the Host header, which a DNS-rebinding page cannot set to `localhost`
+or `127.0.0.1`. Only /sparql allows cross-origin reads (CORS), for browser tools such as YASGUI;
+the files (report.json names local input paths) do not.
 """
 
 from __future__ import annotations
 
+import errno
 import hmac
 import os
 import shutil
+import signal
 import socket
+import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -23,6 +32,7 @@ from urllib.parse import parse_qs, urlsplit
 import pyoxigraph as ox
 
 from kg.serve import formats
+from kg.serve.access import ExposedAddress, host_header_allowed, is_loopback
 from kg.serve.pool import WorkerPool
 from kg.serve.worker import Job, Reply, WorkerConfig, text_reply
 from kg.store.dataset import (
@@ -42,6 +52,7 @@ FILES = {"/": (EXPLORER_HTML, "text/html; charset=utf-8"),
          "/graph.trig": (GRAPH_TRIG, "application/trig; charset=utf-8"),
          "/report.json": (REPORT_JSON, "application/json")}
 ENDPOINTS = {"/sparql": "GET, HEAD, POST, OPTIONS", "/update": "POST, OPTIONS"}
+CORS_PATHS = ("/sparql",)
 FILE_METHODS = "GET, HEAD, OPTIONS"
 FORM = "application/x-www-form-urlencoded"
 
@@ -54,12 +65,17 @@ class ClientError(Exception):
         self.status, self.headers = status, headers or {}
 
 
+class PortInUse(OSError):
+    """The port is taken (another server, perhaps another `kg serve`)."""
+
+
 @dataclass(frozen=True)
 class ServerConfig:
     build_dir: Path
     allow_update: bool = False
     token: str | None = None
     quiet: bool = False
+    public: bool = False        # no Host check: the server is meant to be reached by any name
 
 
 class SparqlServer(ThreadingHTTPServer):
@@ -69,10 +85,17 @@ class SparqlServer(ThreadingHTTPServer):
     request_queue_size = 128    # listen backlog: the default 5 resets bursts of concurrent clients
 
     def __init__(self, address: tuple[str, int], config: ServerConfig) -> None:
-        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
-        super().__init__(address, SparqlHandler)
+        self.pool: WorkerPool | None = None     # before binding: a failed bind closes the server
         self.config = config
-        self.pool: WorkerPool | None = None
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        try:
+            super().__init__(address, SparqlHandler)
+        except OSError as err:
+            if err.errno == errno.EADDRINUSE:
+                raise PortInUse(err.errno, f"port {address[1]} on {address[0] or 'every address'} is "
+                                           "already in use (another kg serve?); choose another with "
+                                           "--port, or --port 0 for a free one") from None
+            raise
 
     @property
     def url(self) -> str:
@@ -90,43 +113,64 @@ class SparqlServer(ThreadingHTTPServer):
 
 
 def make_server(build_dir: str | Path, host: str = "127.0.0.1", port: int = 7878, *,
-                timeout: float = 10.0, max_results: int = 100_000, allow_update: bool = False,
-                token: str | None = None, workers: int | None = None, quiet: bool = False) -> SparqlServer:
+                timeout: float = 10.0, max_results: int = 100_000, max_answer_mb: int = 64,
+                max_memory_mb: int = 1024, allow_update: bool = False, token: str | None = None,
+                workers: int | None = None, quiet: bool = False, public: bool = False) -> SparqlServer:
     """A bound server over a build folder, ready for serve_forever(); port 0 picks a free port.
 
-    Updates need allow_update=True, a token, and the on-disk store (the only worker then opens it
-    read-write, so queries and updates are served one at a time)."""
+    Each query worker may hold max_memory_mb of data (0: no limit) and answer max_results rows
+    or triples in at most max_answer_mb. A host other machines can reach (0.0.0.0, a LAN
+    address) is refused unless public=True. Updates need allow_update=True, a token, and the
+    on-disk store (the only worker then opens it read-write, so queries and updates are served
+    one at a time)."""
     build = Path(build_dir)
     has_store = (build / STORE_DIR).is_dir()
     if not has_store and not (build / GRAPH_TRIG).is_file():
         raise NotABuild(f"{build}: not a newskg build (no {STORE_DIR}/ or {GRAPH_TRIG}); run `kg build` first")
-    if timeout <= 0 or max_results < 1:
-        raise ValueError(f"timeout must be > 0 and max_results >= 1 (got {timeout}, {max_results})")
+    if timeout <= 0 or max_results < 1 or max_answer_mb < 1 or max_memory_mb < 0:
+        raise ValueError(f"timeout must be > 0, max_results and max_answer_mb >= 1, max_memory_mb >= 0 "
+                         f"(got {timeout}, {max_results}, {max_answer_mb}, {max_memory_mb})")
     if allow_update and not token:
         raise ValueError("allow_update needs a token: updates must carry `Authorization: Bearer <token>`")
     if allow_update and not has_store:
         raise NotABuild(f"{build}: updates need the on-disk store {build / STORE_DIR}/")
+    if not public and not is_loopback(host):
+        raise ExposedAddress(f"refusing to serve on {host or 'every address'}: other machines could "
+                             "reach it and read the whole build; bind 127.0.0.1 (the default), or "
+                             "pass --public to serve them on purpose")
     size = 1 if allow_update else (workers or max(2, min(4, os.cpu_count() or 1)))
-    server = SparqlServer((host, port), ServerConfig(build, allow_update, token if allow_update else None, quiet))
+    config = ServerConfig(build, allow_update, token if allow_update else None, quiet, public)
+    server = SparqlServer((host, port), config)
+    worker_config = _worker_config(build, allow_update, max_results, max_answer_mb << 20, max_memory_mb << 20)
     try:
-        server.pool = WorkerPool(_worker_config(build, allow_update, max_results), size=size, timeout=timeout)
+        server.pool = WorkerPool(worker_config, size=size, timeout=timeout, cache=not allow_update)
     except BaseException:
         server.server_close()
         raise
     return server
 
 
-def _worker_config(build: Path, writable: bool, max_results: int) -> WorkerConfig:
+def _worker_config(build: Path, writable: bool, max_results: int, max_bytes: int, memory: int) -> WorkerConfig:
     if (build / STORE_DIR).is_dir():
         source, path = ("store-rw" if writable else "store"), build / STORE_DIR
     else:
-        source, path = "trig", build / GRAPH_TRIG
-    return WorkerConfig(source, str(path), max_results, dict(PREFIXES))
+        source, path = "build", build
+    return WorkerConfig(source, str(path), max_results, dict(PREFIXES), max_bytes=max_bytes,
+                        memory_limit=memory)
 
 
 def serve(build_dir: str | Path, host: str = "127.0.0.1", port: int = 7878, **options) -> None:
     """Serve until interrupted (Ctrl-C); options as for make_server."""
-    server = make_server(build_dir, host, port, **options)
+    serve_until_stopped(make_server(build_dir, host, port, **options))
+
+
+def serve_until_stopped(server: SparqlServer) -> None:
+    """Serve until Ctrl-C or SIGTERM, then stop every query worker; quietly, both ways."""
+    def interrupt(*_) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, interrupt)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -153,7 +197,14 @@ class SparqlHandler(BaseHTTPRequestHandler):
     # --- routing ---------------------------------------------------------------------------
     def _dispatch(self) -> None:
         path = urlsplit(self.path).path   # compared raw: no decoding, so no way out of the map
+        self._cors = path in CORS_PATHS
         try:
+            host = self.headers.get("Host")
+            if not self.server.config.public and not host_header_allowed(host):
+                self._cors = False
+                raise ClientError(403, f"this endpoint answers requests to localhost or 127.0.0.1 "
+                                       f"only, not to {host!r} (a page that renamed this machine "
+                                       "cannot reach it); start it with --public to serve other names")
             if path in FILES:
                 allowed = FILE_METHODS
             elif path in ENDPOINTS:
@@ -162,9 +213,10 @@ class SparqlHandler(BaseHTTPRequestHandler):
                 names = ", ".join(["/sparql", "/update", *FILES])
                 raise ClientError(404, f"not found: this server answers {names}")
             if self.command == "OPTIONS":
-                return self._send(Reply(204), {"Allow": allowed, "Access-Control-Allow-Methods": allowed,
-                                               "Access-Control-Allow-Headers": "Accept, Authorization, Content-Type",
-                                               "Access-Control-Max-Age": "86400"})
+                preflight = {"Access-Control-Allow-Methods": allowed,
+                             "Access-Control-Allow-Headers": "Accept, Authorization, Content-Type",
+                             "Access-Control-Max-Age": "86400"} if self._cors else {}
+                return self._send(Reply(204), {"Allow": allowed, **preflight})
             if self.command not in allowed.split(", "):
                 raise ClientError(405, f"{self.command} is not allowed on {path}; use {allowed}",
                                   {"Allow": allowed})
@@ -264,7 +316,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
 
     def _headers(self, status: int, content_type: str, length: int, extra: dict[str, str]) -> None:
         self.send_response(status)
-        self.send_header("Access-Control-Allow-Origin", "*")
+        if getattr(self, "_cors", False):
+            self.send_header("Access-Control-Allow-Origin", "*")
         self.send_header("X-Content-Type-Options", "nosniff")
         if status != 204:
             self.send_header("Content-Type", content_type)

@@ -20,17 +20,16 @@ import pyoxigraph as ox
 
 from kg.rdf.iris import is_article_scoped
 from kg.store.atomic import atomic_open
+from kg.store.layout import (  # noqa: F401  (re-exported: the build folder's names)
+    EXPLORER_HTML,
+    GRAPH_TRIG,
+    GRAPH_TTL,
+    REPORT_JSON,
+    STORE_DIR,
+    NotABuild,
+    open_store,
+)
 from kg.vocab import PREFIXES
-
-GRAPH_TTL = "graph.ttl"
-GRAPH_TRIG = "graph.trig"
-STORE_DIR = "store"
-REPORT_JSON = "report.json"
-EXPLORER_HTML = "explorer.html"
-
-
-class NotABuild(FileNotFoundError):
-    """The folder holds no newskg build (no store and no graph.trig)."""
 
 
 class GraphWriter:
@@ -39,7 +38,9 @@ class GraphWriter:
     Each graph is serialized once by pyoxigraph (fast, in Rust) while it is still in memory, so a
     build never reads its own store back: graph.trig gets the graph as a block, graph.ttl its
     triples (a triple that several graphs state, such as a shared role, is written once), and the
-    store is bulk-loaded from the same bytes in a background thread, overlapping the caller's
+    store is bulk-loaded from the same bytes in a background thread: the graph as a named graph,
+    graph.ttl's triples into the default graph (the union as a set, see kg.store.layout),
+    overlapping the caller's
     mapping work. Callers add graphs in a fixed order (the build sorts articles by id), which
     makes both files byte-identical for the same input, whatever the number of worker processes.
     On success the new store and files replace the old ones; on failure the old build is left as
@@ -85,14 +86,16 @@ class GraphWriter:
         chunk = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
         trig.write(self._body(chunk))
         triples = self._union_triples(quads)
+        self._pending.append(chunk)
         if triples:
-            ttl.write(self._body(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)))
+            union = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+            ttl.write(self._body(union))
+            self._pending.append(union)     # TriG reads Turtle's triples into the default graph
         self.counts["quads"] += len(quads)
         self.counts["triples"] += len(triples)
         self._graphs.add(quads[0].graph_name)
         self.counts["graphs"] = len(self._graphs)
-        self._pending.append(chunk)
-        self._pending_quads += len(quads)
+        self._pending_quads += len(quads) + len(triples)
         if self._pending_quads >= self.BATCH:
             self._send()
 
@@ -212,18 +215,6 @@ def _swap(fresh: Path, target: Path) -> None:
         target.rename(old)
     fresh.rename(target)
     shutil.rmtree(old, ignore_errors=True)
-
-
-def open_store(build_dir: str | Path) -> ox.Store:
-    """The build's store, read-only; loaded from graph.trig into memory if the store is missing."""
-    build = Path(build_dir)
-    if (build / STORE_DIR).is_dir():
-        return ox.Store.read_only(str(build / STORE_DIR))
-    if (build / GRAPH_TRIG).is_file():
-        store = ox.Store()
-        store.bulk_load(path=str(build / GRAPH_TRIG), format=ox.RdfFormat.TRIG)
-        return store
-    raise NotABuild(f"{build}: not a newskg build (no {STORE_DIR}/ or {GRAPH_TRIG}); run `kg build` first")
 
 
 def load_dataset(build_dir: str | Path):
