@@ -51,6 +51,7 @@ class Context:
     anchor: dt.date | None
     tense: str | None
     reference: str | None  # the value of the time expression before this one
+    preposition: str | None = None  # the word before the expression: "since", "for", "until"
 
 
 def canonical(text: str) -> str:
@@ -81,12 +82,18 @@ def _year_words(s: str, lex: TimexLexicon) -> str:
 
 
 def evaluate(text: str, anchor: dt.date | None = None, tense: str | None = None,
-             reference: str | None = None) -> Timex | None:
-    """The TIMEX3 of a whole expression, or None when no form of the grammar matches it."""
+             reference: str | None = None, preposition: str | None = None) -> Timex | None:
+    """The TIMEX3 of a whole expression, or None when no form of the grammar matches it.
+    A preposition before it says which way it points ("since" back, "until" ahead) and whether
+    "the weekend" is a date or a stretch of time ("over the weekend")."""
     s = canonical(text)
-    ctx, lex = Context(anchor, tense, reference), timex_lexicon()
+    lex = timex_lexicon()
+    m = re.match(rf"({'|'.join(map(re.escape, lex.prepositions))}) ", s)
+    preposition = (preposition or (m[1] if m else "")).lower()
+    tense = {"since": PAST, "until": FUTURE, "till": FUTURE}.get(preposition, tense)
+    ctx = Context(anchor, tense, reference, preposition)
     mod = None
-    for _ in range(6):  # try the expression, then without one leading preposition or mod at a time
+    for _ in range(8):  # try the expression, then without one leading preposition or mod at a time
         found = _core(s, ctx, lex)
         if found is not None:
             return Timex(found.type, found.value, found.mod or mod, found.age)
@@ -98,14 +105,15 @@ def evaluate(text: str, anchor: dt.date | None = None, tense: str | None = None,
 
 
 def _strip_once(s: str, lex: TimexLexicon) -> tuple[str, str | None]:
+    """One leading preposition, filler or mod off (the longest that matches), or a trailing one."""
     if " or so " in s:  # "a week or so ago"
         return s.replace(" or so ", " "), "APPROX"
-    for p in lex.prepositions:
-        if s.startswith(p + " "):
-            return s[len(p) + 1:], None
+    heads = [(p, None) for p in (*lex.prepositions, *lex.fillers) if s.startswith(p + " ")]
+    heads += [(w, mod) for w, mod in lex.mods if s.startswith(w + " ")]
+    if heads:
+        words, mod = max(heads, key=lambda h: len(h[0]))
+        return s[len(words) + 1:], mod
     for words, mod in lex.mods:
-        if s.startswith(words + " "):
-            return s[len(words) + 1:], mod
         if s.endswith(" " + words) and words in ("or so", "or more", "or less"):
             return s[:-len(words) - 1], mod
     if s.startswith("the ") and not re.match(r"the (?:\d|'\d)", s):
@@ -167,7 +175,8 @@ def _iso(year: int, month: int = 1, day: int = 1, parts: int = 3) -> str | None:
 
 def _yearless(s: str, ctx: Context, lex: TimexLexicon) -> Timex | None:
     """'March 15', 'the 15th of March', 'June', 'last June', 'June last year', 'this coming March 8th'."""
-    s = re.sub(rf"^(?:(?:this coming|this|next|last) )?(?:{lex.weekday}),? (?={lex.month}|\d|the \d)", "", s)
+    weekday = re.match(rf"^(?:(?:this coming|this|next|last) )?(?P<wd>{lex.weekday}),? (?={lex.month}|\d|the \d)", s)
+    s = s[weekday.end():] if weekday else s
     deictic = r"(?:(?P<dx>last|this|next|this coming|coming) )?"
     year_tail = r"(?:,? (?:of )?(?P<yd>last|this|next) year)?"
     for pattern, has_day in (
@@ -190,6 +199,10 @@ def _yearless(s: str, ctx: Context, lex: TimexLexicon) -> Timex | None:
             strict = m["dx"] in ("last", "next")
             year = ctx.anchor.year if m["dx"] == "this" else nearest_year(
                 ctx.anchor, mon, day, direction, strict)
+            if weekday and day:  # "Saturday, April 25": the year in which that day is a Saturday
+                fits = [y for y in (year, year - 1, year + 1) if _iso(y, mon, day) and dt.date(
+                    y, mon, day).isoweekday() == lex.weekday_of[weekday["wd"]]]
+                year = fits[0] if fits else year
         return _date(_iso(year, mon, day or 1, 3 if day else 2))
     return None
 
@@ -305,9 +318,8 @@ def _quarter(s: str, ctx: Context, lex: TimexLexicon) -> Timex | None:
             if dy:
                 year = ctx.anchor.year + lex.deictic_of[dy]
             else:
-                current = (ctx.anchor.month - 1) * top // 12 + 1
-                year = ctx.anchor.year + (1 if ctx.tense == FUTURE and n < current else
-                                          -1 if ctx.tense != FUTURE and n > current else 0)
+                current = (ctx.anchor.month - 1) * top // 12 + 1  # a later one is last year's, unless ahead
+                year = ctx.anchor.year - (1 if n > current and ctx.tense != FUTURE else 0)
         return _date(f"{year if year is not None else 'XXXX'}-{letter}{n}")
     m = re.fullmatch(r"(?:the )?(?P<w>latest|last|past|previous|most recent|recent|just ended|just completed|"
                      r"year ago|year earlier|this|current|next|coming)? ?(?:quarter|period)", s)
@@ -354,15 +366,16 @@ def _holiday(s: str, ctx: Context, lex: TimexLexicon) -> Timex | None:
 
 def _deictic_unit(s: str, ctx: Context, lex: TimexLexicon) -> Timex | None:
     """'last week', 'this month', 'next year', 'the current year', 'this weekend', 'the weekend'."""
-    m = re.fullmatch(r"(?:the (?P<dt>current|coming|present)? ?|(?P<dx>last|this|next|this coming) )?"
-                     r"(?P<u>week|month|year|weekend|decade|century|fiscal year)", s)
-    if m and m["dt"]:
-        m = {"dx": "next" if m["dt"] == "coming" else "this", "u": m["u"]}
-    if not m or (m["dx"] is None and m["u"] not in ("weekend", "year", "fiscal year")):
+    m = re.fullmatch(r"(?:the (?P<dt>current|coming|present|past|last)? ?|(?P<dx>last|this|next|this coming) )?"
+                     r"(?P<u>day|week|month|year|weekend|decade|century|fiscal year|full year)", s)
+    if m and m["dt"]:  # "the past year" is, in news, last year
+        m = {"dx": {"coming": "next", "past": "last"}.get(m["dt"], m["dt"] if m["dt"] == "last" else "this"),
+             "u": m["u"]}
+    if not m or ctx.anchor is None:
         return None
-    if ctx.anchor is None:
-        return None
-    unit = "year" if m["u"] == "fiscal year" else m["u"]
+    if m["dx"] is None and ctx.preposition in ("for", "over", "over the", "throughout", "through", "within"):
+        return None  # "for the year", "over the weekend": a stretch of time (a duration)
+    unit = "year" if m["u"] in ("fiscal year", "full year") else m["u"]
     step = lex.deictic_of.get(m["dx"] or "this", 0)
     if unit == "weekend" and m["dx"] is None:
         step = 0 if ctx.tense == FUTURE or ctx.anchor.isoweekday() >= 6 else -1
@@ -402,7 +415,7 @@ def count_of(words: str, lex: TimexLexicon) -> float | str | None:
         return 0.5
     total, current = 0, 0
     for token in re.split(r"[\s-]+", w):
-        if token in ("and", "of"):
+        if token in ("and", "of", "more", "additional", "extra", "full", "whole", "long"):
             continue
         if token not in lex.number_of:
             return None
@@ -425,6 +438,10 @@ def _counts(s: str, ctx: Context, lex: TimexLexicon) -> Timex | None:
     count = count_of(m["count"], lex)
     if m["count"] and count is None:
         return None
+    if isinstance(count, (int, float)) and count >= MIN_YEAR:  # "the 1988 quarter": a year, not a count
+        ref = ctx.reference or ""
+        return _date(f"{int(count)}{ref[4:]}" if unit == "quarter" and re.fullmatch(r"\d{4}-Q\d", ref)
+                     else str(int(count)))
     if count is None:
         count = "X" if plural else 1
     if tail in ("ago", "earlier", "later", "before", "after", "from now", "hence", "before that"):

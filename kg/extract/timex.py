@@ -30,13 +30,17 @@ DATING_TYPES = ("DATE", "TIME")  # the TimeML types that place something in time
 _DIGIT = re.compile(r"\d")
 _LEADING = re.compile(r"^(?:(?:in|on|at|during|by|since|until|till|from|through|for|of|over|between|"
                       r"before|after|within)\s+)+", re.I)
-_FUTURE_AUX = frozenset({"will", "'ll", "wo", "shall", "would", "could", "may", "might", "should", "must"})
+_FUTURE_AUX = frozenset({"will", "'ll", "wo", "shall"})  # not "would", "could": reported or unreal
 _PAST_TAGS = frozenset({"VBD"})
 # Words the model rarely tags, as TimeML counts them: deictic adverbs and repetition.
 _EXTRA_WORDS = ("now", "right now", "just now", "currently", "presently", "nowadays", "these days",
                 "recently", "lately", "previously", "formerly", "soon", "shortly", "the future",
-                "the near future", "the past", "in the past", "earlier", "later", "the near term",
-                "the short term", "the long term", "at present", "more recently")
+                "the near future", "the past", "earlier", "the near term", "the short term",
+                "the long term", "at present", "more recently", "current", "recent")
+_ADJECTIVES = frozenset({"current", "recent"})  # times only before a noun: "the current crisis"
+_ANAPHORIC = re.compile(r"\b(?:ago|earlier|later|before|after|previous|following|next)\b", re.I)
+# Where the model's entity holds two times: "Sept. 14 to Thursday", "the year ended Sept. 30".
+_JOINS = re.compile(r"\s+(?:to|through|until|till|and|-|ended|ending|ends|that ended)\s+|\s*[-–—]\s*", re.I)
 
 
 def _as_date(published: dt.date | dt.datetime | str | None) -> dt.date | None:
@@ -58,7 +62,7 @@ def _as_date(published: dt.date | dt.datetime | str | None) -> dt.date | None:
 
 def normalize(text: str, published: dt.date | str | None = None, *, start: int | None = None,
               end: int | None = None, tense: str | None = None, reference: str | None = None,
-              sentence: tuple[int, int] | None = None) -> TimeValue:
+              preposition: str | None = None, sentence: tuple[int, int] | None = None) -> TimeValue:
     """Normalize one time expression. ``value`` (the calendar value) is None when it is a
     duration, a set, vague, or relative with no publication date; ``timex`` is its TimeML value.
     Offsets, when given, describe ``text`` and follow its trimming."""
@@ -70,7 +74,7 @@ def normalize(text: str, published: dt.date | str | None = None, *, start: int |
     if start is not None and trimmed:
         start += len(text) - len(text.lstrip())
         end -= len(text) - len(text.rstrip())
-    found = evaluate(trimmed, _as_date(published), tense, reference) if trimmed else None
+    found = evaluate(trimmed, _as_date(published), tense, reference, preposition) if trimmed else None
     if found is None:
         return TimeValue(text=trimmed, start=start, end=end, sentence=sentence)
     calendar = calendar_value(found.value) if found.type in DATING_TYPES else None
@@ -125,21 +129,22 @@ def find_times(doc: Doc, published: dt.date | str | None = None) -> list[TimeVal
         sent = sentence_of(doc, span.start)
         sentence = (sent.start_char, sent.end_char)
         # Other labels get no publication date: "May" as a PERSON must not become a month.
-        time = normalize(text, anchor if is_time else None, start=start, end=end,
-                         tense=tense_of(span), reference=reference, sentence=sentence)
+        cues = {"tense": tense_of(span), "reference": reference, "sentence": sentence,
+                "preposition": _preposition_before(doc, span)}
+        time = normalize(text, anchor if is_time else None, start=start, end=end, **cues)
         if not is_time:
             if time.datatype in ("date", "gYearMonth"):
                 found.append(time)
             continue
         if time.timex is None:
-            inner = _inner_dates(text, start, sentence)
-            if inner or _skip_unvalued(time):
-                found.extend(inner)
+            parts = _parts(text, start, anchor, cues)
+            if parts or _skip_unvalued(time):
+                found.extend(parts)
                 continue
         if time.type == "DURATION" and _is_age(text) and time.timex:
             continue  # an age: a property of a person, not a time of the story
         found.append(time)
-        if time.type in DATING_TYPES and time.timex and time.timex[:1].isdigit():
+        if time.type in DATING_TYPES and time.timex and time.timex[:1].isdigit() and not _ANAPHORIC.search(text):
             reference = time.timex
     return sorted(found, key=lambda t: (t.start, t.end))
 
@@ -174,13 +179,37 @@ def _candidate_spans(doc: Doc) -> list[tuple[int, int, bool]]:
             continue
         out.append((start, end, True))
         taken.append((start, end))
-    return sorted(out)
+    return _joined(text, sorted(out))
+
+
+def _joined(text: str, spans: list[tuple[int, int, bool]]) -> list[tuple[int, int, bool]]:
+    """Widen spans to TimeML's extent: a day part after a weekday ('Tuesday night'), a narrowing
+    before a date ('earlier yesterday'), a clock time and its day ('9 a.m. Tuesday')."""
+    lex = timex_lexicon()
+    out: list[tuple[int, int, bool]] = []
+    for start, end, is_time in spans:
+        if is_time:
+            after = re.match(rf"\s+(?:{lex.day_part})\b", text[end:end + 20], re.I)
+            if after and re.search(rf"(?:{lex.weekday}|yesterday|today|tomorrow)$", text[start:end], re.I):
+                end += after.end()
+            before = re.search(r"\b(?:early|earlier|late|later)\s+$", text[max(0, start - 10):start], re.I)
+            if before:
+                start -= len(before.group(0))
+        if out and is_time and out[-1][2] and re.fullmatch(r"[ ,]{1,2}|\s+on\s+", text[out[-1][1]:start]) and (
+                _CLOCK_END.search(text[out[-1][0]:out[-1][1]])):
+            out[-1] = (out[-1][0], end, True)
+            continue
+        out.append((start, end, is_time))
+    return out
+
+
+_CLOCK_END = re.compile(r"(?:[ap]\.?m\.?|noon|midnight|\d:\d\d)(?:\s+[A-Z]{2,4})?$", re.I)
 
 
 @lru_cache(maxsize=1)
 def _extra_pattern() -> re.Pattern[str]:
     lex = timex_lexicon()
-    words = [*_EXTRA_WORDS, *lex.sets]
+    words = [*_EXTRA_WORDS, *lex.sets, *(h for h, rule in lex.holidays.items() if rule)]
     units = r"(?:day|week|month|year|quarter|hour|night|morning|evening|" + lex.weekday + "|" + lex.month + ")"
     return re.compile(rf"(?<![\w-])(?:(?:every|each)\s+(?:other\s+)?{units}|{alternation(words)})(?![\w-])", re.I)
 
@@ -191,8 +220,11 @@ def _is_time_word(doc: Doc, start: int, end: int) -> bool:
     if span is None:
         return False
     root = span.root
+    if root.lower_ in _ADJECTIVES:
+        return root.dep_ == "amod" and root.head.pos_ == "NOUN"
     if root.lower_ in timex_lexicon().sets:
-        return root.pos_ == "ADV" or root.dep_ in ("advmod", "npadvmod")
+        return root.pos_ == "ADV" or root.dep_ in ("advmod", "npadvmod") or root.lower_ in (
+            "daily", "weekly", "monthly", "nightly", "hourly")
     if root.lower_ in ("earlier", "later"):
         nxt = doc[root.i + 1] if root.i + 1 < len(doc) else None
         return root.pos_ == "ADV" and root.dep_ == "advmod" and not (nxt is not None and nxt.lower_ == "than")
@@ -207,8 +239,6 @@ def tense_of(span: Span) -> str | None:
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     if any(a.lower_ in _FUTURE_AUX for a in auxes) or _going_to(verb):
         return FUTURE
-    if verb.tag_ == "VB" and any(a.lower_ == "to" for a in auxes):
-        return FUTURE  # "plans to leave on Friday"
     if verb.tag_ in _PAST_TAGS or any(a.tag_ in _PAST_TAGS for a in auxes):
         return PAST
     if verb.tag_ == "VBN" and any(a.lemma_ == "have" for a in auxes):
@@ -232,15 +262,29 @@ def _going_to(verb: Token) -> bool:
         verb.head.lower_ == "going" and verb.dep_ == "xcomp")
 
 
-def _inner_dates(text: str, offset: int, sentence) -> list[TimeValue]:
-    """Calendar dates inside a longer expression with no value ('between 2014 and 2017')."""
-    lex = timex_lexicon()
-    pattern = re.compile(rf"(?<![\w'-])(?:(?:{lex.month})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|"
-                         rf"\d{{1,2}}\s+(?:{lex.month}),?\s+\d{{4}}|(?:{lex.month}),?\s+\d{{4}}|\d{{4}})(?![\w'-])",
-                         re.I)
+def _parts(text: str, offset: int, anchor: dt.date | None, cues: dict) -> list[TimeValue]:
+    """The times inside an expression that has no value as a whole: 'between 2014 and 2017',
+    'Sept. 14 to Thursday', 'the quarter ended Sept. 30', 'Friday to December' (each part is kept
+    only if it has a value of its own)."""
+    pieces, at = [], 0
+    for m in _JOINS.finditer(text):
+        pieces.append((at, m.start()))
+        at = m.end()
+    pieces.append((at, len(text)))
     out = []
-    for m in pattern.finditer(text):
-        time = normalize(m.group(0), start=offset + m.start(), end=offset + m.end(), sentence=sentence)
-        if time.value:
+    for b, e in pieces if len(pieces) > 1 else []:
+        lead = _LEADING.match(text, b, e)
+        b = lead.end() if lead and lead.end() < e else b
+        time = normalize(text[b:e], anchor, start=offset + b, end=offset + e, **cues)
+        if time.timex:
             out.append(time)
     return out
+
+
+def _preposition_before(doc: Doc, span: Span) -> str | None:
+    """The preposition that heads the expression: 'since' in 'since Jan. 13'."""
+    first = span[0]
+    if first.pos_ == "ADP":
+        return first.lower_
+    before = doc[span.start - 1] if span.start else None
+    return before.lower_ if before is not None and before.pos_ in ("ADP", "SCONJ") else None

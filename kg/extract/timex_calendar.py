@@ -12,6 +12,9 @@ import re
 
 PAST, FUTURE = "past", "future"
 SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+# The tense of the verb picks a bare month or day only this close to the publication date: past
+# tense also reports dates set ahead ("was extended to Nov. 16").
+MAX_TENSE_MONTHS = 8
 
 
 def week_of(day: dt.date) -> str:
@@ -52,11 +55,14 @@ def nearest_year(anchor: dt.date, month: int, day: int | None, direction: str | 
     after it when looking ahead (strictly for 'last'/'next'), else the nearest."""
     here = (anchor.month, anchor.day if day else 0)
     there = (month, day or 0)
+    year = None
     if direction == PAST:
-        return anchor.year if there < here or (there == here and not strict) else anchor.year - 1
-    if direction == FUTURE:
-        return anchor.year if there > here or (there == here and not strict) else anchor.year + 1
-    candidates = []
+        year = anchor.year if there < here or (there == here and not strict) else anchor.year - 1
+    elif direction == FUTURE:
+        year = anchor.year if there > here or (there == here and not strict) else anchor.year + 1
+    if year is not None and (strict or _months_apart(anchor, year, month) <= MAX_TENSE_MONTHS):
+        return year
+    candidates = []  # the tense points too far (past tense, a date it sets ahead): the nearest
     for year in (anchor.year - 1, anchor.year, anchor.year + 1):
         try:
             first = dt.date(year, month, day or 1)
@@ -64,6 +70,10 @@ def nearest_year(anchor: dt.date, month: int, day: int | None, direction: str | 
             continue
         candidates.append((abs((first - anchor).days), year))
     return min(candidates)[1] if candidates else anchor.year
+
+
+def _months_apart(anchor: dt.date, year: int, month: int) -> int:
+    return abs((year * 12 + month) - (anchor.year * 12 + anchor.month))
 
 
 def season_year(anchor: dt.date, code: str, direction: str | None, strict: bool = False) -> int:

@@ -16,7 +16,7 @@ import yaml
 LEXICON_FILE = "kg/data/timex.yaml"
 FORMAT = "newskg-timex/2"
 SECTIONS = ("months", "weekdays", "numbers", "ordinals", "units", "vague_counts", "day_parts",
-            "seasons", "relative_days", "deictics", "refs", "mods", "prepositions", "sets",
+            "seasons", "relative_days", "deictics", "refs", "mods", "prepositions", "fillers", "sets",
             "set_words", "age_markers", "holidays")
 
 
@@ -42,6 +42,7 @@ class TimexLexicon:
     ref_of: dict[str, str]  # "recently" -> "PAST_REF"
     mods: tuple[tuple[str, str], ...]  # (words, MOD), longest words first
     prepositions: tuple[str, ...]
+    fillers: tuple[str, ...]
     sets: dict[str, str]
     set_words: frozenset[str]
     age_markers: tuple[str, ...]
@@ -79,7 +80,7 @@ def parse_lexicon(raw: object, path: str = LEXICON_FILE) -> TimexLexicon:
     missing = [s for s in SECTIONS if s not in raw]
     if missing:
         raise LexiconError(f"{path}: missing sections {', '.join(missing)}")
-    for section in ("vague_counts", "prepositions", "set_words", "age_markers", "refs", "mods"):
+    for section in ("vague_counts", "prepositions", "fillers", "set_words", "age_markers", "refs", "mods"):
         _words(raw, section, path)
     units = raw["units"]
     try:
@@ -101,6 +102,7 @@ def parse_lexicon(raw: object, path: str = LEXICON_FILE) -> TimexLexicon:
         deictic_of={k: int(v) for k, v in raw["deictics"].items()},
         ref_of={w: ref for ref, ws in raw["refs"].items() for w in ws},
         mods=mods, prepositions=tuple(sorted(raw["prepositions"], key=len, reverse=True)),
+        fillers=tuple(raw["fillers"]),
         sets=dict(raw["sets"]), set_words=frozenset(raw["set_words"]),
         age_markers=tuple(raw["age_markers"]), holidays=dict(raw["holidays"]),
         month=alternation(month_of), weekday=alternation(weekday_of), unit=alternation(unit_of),
