@@ -117,6 +117,15 @@ class KG(DefinedNamespace):
     partOf: URIRef
     ledBy: URIRef
 
+    # Time expressions (OWL-Time nodes with their TimeML reading) and where an event's time comes from.
+    timexValue: URIRef  # TimeML value: "2013-W12", "2009-Q1", "P3Y", "PAST_REF"
+    timexType: URIRef  # "DATE" | "TIME" | "DURATION" | "SET"
+    timexMod: URIRef  # "START" | "END" | "MID" | "APPROX" ...
+    timeSource: URIRef  # on an event: kg:TimeFromText or kg:TimeFromPublication
+    TimeSource: URIRef
+    TimeFromText: URIRef
+    TimeFromPublication: URIRef
+
 
 # Namespace prefixes used in every serialization and predeclared in every query.
 PREFIXES: dict[str, str] = {

@@ -371,8 +371,10 @@ def _deictic_unit(s: str, ctx: Context, lex: TimexLexicon) -> Timex | None:
     if m and m["dt"]:  # "the past year" is, in news, last year
         m = {"dx": {"coming": "next", "past": "last"}.get(m["dt"], m["dt"] if m["dt"] == "last" else "this"),
              "u": m["u"]}
-    if not m or ctx.anchor is None:
+    if not m:
         return None
+    if ctx.anchor is None:
+        return Timex("DATE", None)  # "last year" in an undated article: a date, unknown
     if m["dx"] is None and ctx.preposition in ("for", "over", "over the", "throughout", "through", "within"):
         return None  # "for the year", "over the weekend": a stretch of time (a duration)
     unit = "year" if m["u"] in ("fiscal year", "full year") else m["u"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
@@ -78,6 +79,9 @@ def normalize(text: str, published: dt.date | str | None = None, *, start: int |
     if found is None:
         return TimeValue(text=trimmed, start=start, end=end, sentence=sentence)
     calendar = calendar_value(found.value) if found.type in DATING_TYPES else None
+    anchor = _as_date(published)
+    if found.value == "PRESENT_REF" and anchor is not None:  # "now": the day the article speaks of
+        calendar = (anchor.isoformat(), "date")
     value, datatype = calendar if calendar else (None, None)
     return TimeValue(text=trimmed, value=value, datatype=datatype, start=start, end=end,
                      timex=found.value, type=found.type, mod=found.mod, sentence=sentence)
@@ -103,9 +107,12 @@ def _is_age(text: str) -> bool:
 
 
 def _is_unit_count(text: str) -> bool:
+    """'hours', 'three and a half years', 'months-long'; or a holiday with no calendar rule."""
     lex = timex_lexicon()
-    return bool(re.fullmatch(rf"(?:[\w.,-]+\s+)*(?:{lex.unit})(?:\s+long)?", text.lower())) or (
-        text.lower().strip() in lex.holidays and lex.holidays[text.lower().strip()] is None)
+    count = rf"(?:[\d.,/]+|{lex.number_word}|{alternation(lex.vague_counts)}|and|half|or|to|more|than|nearly|about)"
+    lowered = text.lower().strip()
+    return bool(re.fullmatch(rf"(?:{count}[\s-]+)*(?:{lex.unit})(?:[\s-]+long)?", lowered)) or (
+        lex.holidays.get(lowered, "") is None)
 
 
 # --- finding them in a parsed article ----------------------------------------------------
@@ -143,7 +150,7 @@ def find_times(doc: Doc, published: dt.date | str | None = None) -> list[TimeVal
                 continue
         if time.type == "DURATION" and _is_age(text) and time.timex:
             continue  # an age: a property of a person, not a time of the story
-        found.append(time)
+        found.append(time if time.type else replace(time, type="DATE"))  # a date we cannot place
         if time.type in DATING_TYPES and time.timex and time.timex[:1].isdigit() and not _ANAPHORIC.search(text):
             reference = time.timex
     return sorted(found, key=lambda t: (t.start, t.end))
