@@ -122,7 +122,6 @@ class KG(DefinedNamespace):
     timexType: URIRef  # "DATE" | "TIME" | "DURATION" | "SET"
     timexMod: URIRef  # "START" | "END" | "MID" | "APPROX" ...
     timeSource: URIRef  # on an event: kg:TimeFromText or kg:TimeFromPublication
-    TimeSource: URIRef
     TimeFromText: URIRef
     TimeFromPublication: URIRef
 

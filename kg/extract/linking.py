@@ -94,6 +94,9 @@ def _owner(doc: Doc, time: TimeValue, events: list[EventRecord], triggers: list)
     by_token = {triggers[k].i: k for k in in_sentence if triggers[k] is not None}
     token, child, hops = root, None, 0
     while token is not None and hops <= MAX_GOVERNING_HOPS:
+        if child is not None and _before_reported_subject(token, time):
+            token, child, hops = token.head, token, hops + 1  # "said on Monday it had retaken ..."
+            continue
         if token.i in by_token and token is not root:
             return by_token[token.i], hops
         if child is not None and token.pos_ in ("VERB", "AUX") and child.dep_ not in ("aux", "auxpass"):
@@ -110,6 +113,15 @@ def _owner(doc: Doc, time: TimeValue, events: list[EventRecord], triggers: list)
             return None
         token, child, hops = token.head, token, hops + 1
     return None
+
+
+def _before_reported_subject(verb: Token, time: TimeValue) -> bool:
+    """A time between a verb of saying and the subject of what was said belongs to the saying,
+    however the parser hung it: 'the army said on Monday it had retaken the town'."""
+    if verb.dep_ != "ccomp" or verb.head.i > verb.i:
+        return False
+    subjects = [c.idx for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
+    return bool(subjects) and verb.head.idx < time.start and time.end <= min(subjects)
 
 
 def _own_times(doc: Doc, events: list[EventRecord], times: list[TimeValue]) -> dict[int, list]:
