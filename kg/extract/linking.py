@@ -22,7 +22,14 @@ from spacy.tokens import Doc, Token
 from kg.extract.doctext import sentence_of, text_of
 from kg.extract.quantities import is_measure
 from kg.ontology import coarse_of
-from kg.records import FROM_PUBLICATION, EventRecord, Mention, Quantity, QuantityFacts, TimeValue
+from kg.records import (
+    FROM_PUBLICATION,
+    EventRecord,
+    Mention,
+    Quantity,
+    QuantityFacts,
+    TimeValue,
+)
 
 MAX_HOPS = 4
 MAX_GOVERNING_HOPS = 12  # a sentence's parse is shallower than this
@@ -92,6 +99,10 @@ def _owner(doc: Doc, time: TimeValue, events: list[EventRecord], triggers: list)
         if _right_after(doc, time, triggers[k]):  # "invasion in February 2022", however parsed
             return k, 0
     by_token = {triggers[k].i: k for k in in_sentence if triggers[k] is not None}
+    for k in in_sentence:  # "on January 28, 2024, when a drone killed three soldiers"
+        trig = triggers[k]
+        if trig is not None and trig.dep_ == "relcl" and time.start <= trig.head.idx < time.end:
+            return k, 1
     token, child, hops = root, None, 0
     while token is not None and hops <= MAX_GOVERNING_HOPS:
         if child is not None and _before_reported_subject(token, time):
@@ -105,7 +116,7 @@ def _owner(doc: Doc, time: TimeValue, events: list[EventRecord], triggers: list)
                 return min(same, key=lambda k: abs(events[k].trigger_start - time.start)), hops
             if token.dep_ in ("relcl", "acl") and token.head.i in by_token:
                 return by_token[token.head.i], hops + 1  # "the strike that killed him in 2020"
-            if token.dep_ in CLAUSE_DEPS:
+            if token.dep_ in CLAUSE_DEPS and _finite(token):
                 return None  # a clause of its own, with no event in it
         elif child is not None and token.pos_ in ("NOUN", "PROPN") and child.dep_ in NOUN_MODIFIER_DEPS:
             return None  # "the 2008 agreement": the time names the thing, not the clause's event
@@ -113,6 +124,13 @@ def _owner(doc: Doc, time: TimeValue, events: list[EventRecord], triggers: list)
             return None
         token, child, hops = token.head, token, hops + 1
     return None
+
+
+def _finite(verb: Token) -> bool:
+    """A clause with a subject of its own ('who met him in May'); a participle or infinitive
+    ('led by him', 'starting in October') is part of the clause around it."""
+    return verb.dep_ in ("ROOT", "relcl") or any(
+        c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in verb.children)
 
 
 def _before_reported_subject(verb: Token, time: TimeValue) -> bool:

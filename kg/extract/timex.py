@@ -30,7 +30,7 @@ TIME_LABELS = ("DATE", "TIME")
 DATING_TYPES = ("DATE", "TIME")  # the TimeML types that place something in time
 _DIGIT = re.compile(r"\d")
 _LEADING = re.compile(r"^(?:(?:in|on|at|during|by|since|until|till|from|through|for|of|over|between|"
-                      r"before|after|within)\s+)+", re.I)
+                      r"before|after|within)\s+)+", re.IGNORECASE)
 _FUTURE_AUX = frozenset({"will", "'ll", "wo", "shall"})  # not "would", "could": reported or unreal
 _PAST_TAGS = frozenset({"VBD"})
 # Words the model rarely tags, as TimeML counts them: deictic adverbs and repetition.
@@ -39,9 +39,10 @@ _EXTRA_WORDS = ("now", "right now", "just now", "currently", "presently", "nowad
                 "the near future", "the past", "earlier", "the near term", "the short term",
                 "the long term", "at present", "more recently", "current", "recent")
 _ADJECTIVES = frozenset({"current", "recent"})  # times only before a noun: "the current crisis"
-_ANAPHORIC = re.compile(r"\b(?:ago|earlier|later|before|after|previous|following|next)\b", re.I)
+_ANCHORED_SPAN = re.compile(r"^(?:(?:in|during|over|within|for)\s+)?(?:the\s+)?(?:past|last|previous|next|coming)\s", re.IGNORECASE)
+_ANAPHORIC = re.compile(r"\b(?:ago|earlier|later|before|after|previous|following|next)\b", re.IGNORECASE)
 # Where the model's entity holds two times: "Sept. 14 to Thursday", "the year ended Sept. 30".
-_JOINS = re.compile(r"\s+(?:to|through|until|till|and|-|ended|ending|ends|that ended)\s+|\s*[-–—]\s*", re.I)
+_JOINS = re.compile(r"\s+(?:to|through|until|till|and|-|ended|ending|ends|that ended)\s+|\s*[-–—]\s*", re.IGNORECASE)
 
 
 def _as_date(published: dt.date | dt.datetime | str | None) -> dt.date | None:
@@ -88,8 +89,11 @@ def normalize(text: str, published: dt.date | str | None = None, *, start: int |
 
 
 def is_non_time(time: TimeValue) -> bool:
-    """A duration, a set, an age or a yearless holiday: nothing is dated by it."""
-    if time.type in ("DURATION", "SET"):
+    """A duration, a set, an age or a yearless holiday: nothing is dated by it. A duration that
+    reaches back or ahead from now ('in the previous 24 hours') does place what happened in it."""
+    if time.type == "DURATION":
+        return not _ANCHORED_SPAN.match(time.text)
+    if time.type == "SET":
         return True
     if time.type is None:
         return _is_age(time.text) or _is_unit_count(time.text)
@@ -196,10 +200,10 @@ def _joined(text: str, spans: list[tuple[int, int, bool]]) -> list[tuple[int, in
     out: list[tuple[int, int, bool]] = []
     for start, end, is_time in spans:
         if is_time:
-            after = re.match(rf"\s+(?:{lex.day_part})\b", text[end:end + 20], re.I)
-            if after and re.search(rf"(?:{lex.weekday}|yesterday|today|tomorrow)$", text[start:end], re.I):
+            after = re.match(rf"\s+(?:{lex.day_part})\b", text[end:end + 20], re.IGNORECASE)
+            if after and re.search(rf"(?:{lex.weekday}|yesterday|today|tomorrow)$", text[start:end], re.IGNORECASE):
                 end += after.end()
-            before = re.search(r"\b(?:early|earlier|late|later)\s+$", text[max(0, start - 10):start], re.I)
+            before = re.search(r"\b(?:early|earlier|late|later)\s+$", text[max(0, start - 10):start], re.IGNORECASE)
             if before:
                 start -= len(before.group(0))
         if out and is_time and out[-1][2] and re.fullmatch(r"[ ,]{1,2}|\s+on\s+", text[out[-1][1]:start]) and (
@@ -210,7 +214,7 @@ def _joined(text: str, spans: list[tuple[int, int, bool]]) -> list[tuple[int, in
     return out
 
 
-_CLOCK_END = re.compile(r"(?:[ap]\.?m\.?|noon|midnight|\d:\d\d)(?:\s+[A-Z]{2,4})?$", re.I)
+_CLOCK_END = re.compile(r"(?:[ap]\.?m\.?|noon|midnight|\d:\d\d)(?:\s+[A-Z]{2,4})?$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -218,7 +222,7 @@ def _extra_pattern() -> re.Pattern[str]:
     lex = timex_lexicon()
     words = [*_EXTRA_WORDS, *lex.sets, *(h for h, rule in lex.holidays.items() if rule)]
     units = r"(?:day|week|month|year|quarter|hour|night|morning|evening|" + lex.weekday + "|" + lex.month + ")"
-    return re.compile(rf"(?<![\w-])(?:(?:every|each)\s+(?:other\s+)?{units}|{alternation(words)})(?![\w-])", re.I)
+    return re.compile(rf"(?<![\w-])(?:(?:every|each)\s+(?:other\s+)?{units}|{alternation(words)})(?![\w-])", re.IGNORECASE)
 
 
 def _is_time_word(doc: Doc, start: int, end: int) -> bool:
