@@ -42,7 +42,8 @@ _ADJECTIVES = frozenset({"current", "recent"})  # times only before a noun: "the
 _ANCHORED_SPAN = re.compile(r"^(?:(?:in|during|over|within|for)\s+)?(?:the\s+)?(?:past|last|previous|next|coming)\s", re.IGNORECASE)
 _ANAPHORIC = re.compile(r"\b(?:ago|earlier|later|before|after|previous|following|next)\b", re.IGNORECASE)
 # Where the model's entity holds two times: "Sept. 14 to Thursday", "the year ended Sept. 30".
-_JOINS = re.compile(r"\s+(?:to|through|until|till|and|-|ended|ending|ends|that ended)\s+|\s*[-–—]\s*", re.IGNORECASE)
+_JOINS = re.compile(r"\s+(?:to|through|until|till|and|-|–|—|ended|ending|ends|that ended)\s+|(?<=\d)[-–—](?=\d)",
+                    re.IGNORECASE)
 
 
 def _as_date(published: dt.date | dt.datetime | str | None) -> dt.date | None:
@@ -244,14 +245,22 @@ def _is_time_word(doc: Doc, start: int, end: int) -> bool:
 
 def tense_of(span: Span) -> str | None:
     """PAST or FUTURE from the verb that governs the span (its aspect and auxiliaries), else None."""
-    verb = _governing_verb(span.root)
-    if verb is None:
+    return tense_of_verb(_governing_verb(span.root))
+
+
+def tense_of_verb(verb: Token | None) -> str | None:
+    if verb is None or verb.pos_ not in ("VERB", "AUX"):
         return None
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     if any(a.lower_ in _FUTURE_AUX for a in auxes) or _going_to(verb):
         return FUTURE
+    if verb.tag_ == "VB" and any(a.lower_ == "to" for a in auxes):
+        head = verb.head if verb.head.i != verb.i else None  # "is scheduled to close Monday"
+        return None if tense_of_verb(head) == PAST else FUTURE
     if verb.tag_ in _PAST_TAGS or any(a.tag_ in _PAST_TAGS for a in auxes):
         return PAST
+    if verb.tag_ == "VBN" and verb.dep_ == "acl":
+        return PAST  # "the record set on Aug. 6", "the quarter ended Oct. 31"
     if verb.tag_ == "VBN" and any(a.lemma_ == "have" for a in auxes):
         return PAST  # "has fallen since June"
     return None

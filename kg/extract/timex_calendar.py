@@ -15,6 +15,7 @@ SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
 # The tense of the verb picks a bare month or day only this close to the publication date: past
 # tense also reports dates set ahead ("was extended to Nov. 16").
 MAX_TENSE_MONTHS = 8
+MAX_TENSE_DAYS = 200
 
 
 def week_of(day: dt.date) -> str:
@@ -60,7 +61,8 @@ def nearest_year(anchor: dt.date, month: int, day: int | None, direction: str | 
         year = anchor.year if there < here or (there == here and not strict) else anchor.year - 1
     elif direction == FUTURE:
         year = anchor.year if there > here or (there == here and not strict) else anchor.year + 1
-    if year is not None and (strict or _months_apart(anchor, year, month) <= MAX_TENSE_MONTHS):
+    if year is not None and (strict or (_months_apart(anchor, year, month) <= MAX_TENSE_MONTHS if day is None
+                                        else _days_apart(anchor, year, month, day) <= MAX_TENSE_DAYS)):
         return year
     candidates = []  # the tense points too far (past tense, a date it sets ahead): the nearest
     for year in (anchor.year - 1, anchor.year, anchor.year + 1):
@@ -70,6 +72,13 @@ def nearest_year(anchor: dt.date, month: int, day: int | None, direction: str | 
             continue
         candidates.append((abs((first - anchor).days), year))
     return min(candidates)[1] if candidates else anchor.year
+
+
+def _days_apart(anchor: dt.date, year: int, month: int, day: int) -> int:
+    try:
+        return abs((dt.date(year, month, day) - anchor).days)
+    except ValueError:
+        return 10**6
 
 
 def _months_apart(anchor: dt.date, year: int, month: int) -> int:

@@ -84,8 +84,8 @@ def counts(s: str, ctx: Context, lex: TimexLexicon) -> Timex | None:
         ref = ctx.reference or ""
         if unit == "day" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", ref):
             return dated(shift(dt.date.fromisoformat(ref), "day", step))
-        if unit == "year" and re.fullmatch(r"\d{4}", ref):
-            return dated(f"{int(ref) + step:04d}")
+        if unit == "year" and re.match(r"\d{4}", ref):
+            return dated(f"{int(ref[:4]) + step:04d}")
         return Timex("DATE", None)
     if direction in ("recent",) and count == "X":
         return Timex("DATE", "PAST_REF")

@@ -216,7 +216,8 @@ def decade(s: str, ctx: Context, lex: TimexLexicon) -> Timex | None:
 def quarter(s: str, ctx: Context, lex: TimexLexicon) -> Timex | None:
     """'the third quarter (of 1989)', 'the 1988 third quarter', 'last year's fourth quarter',
     'Q1 2009', 'the first half', 'the latest quarter', 'this quarter', 'the year-ago quarter'."""
-    s = re.sub(r"\bfiscal ", "", s)
+    s = re.sub(r"\b(?:fiscal|comparable|corresponding|same) ", "", s)
+    s = re.sub(r"^(?:the )?year (?:ago|earlier) (?=\w+ quarter)", "last year ", s)  # "the year-ago third quarter"
     m = re.fullmatch(rf"(?:the )?(?:(?P<y1>\d{{4}}) )?(?:(?P<dy>last|this|next) year )?"
                      rf"(?P<n>{lex.ordinal}|[1-4](?:st|nd|rd|th)) (?P<u>quarter|half)s?"
                      rf"(?: (?:of )?(?P<y2>\d{{4}})| (?:of )?(?P<dy2>last|this|next) year)?", s) or re.fullmatch(
@@ -289,8 +290,6 @@ def deictic_unit(s: str, ctx: Context, lex: TimexLexicon) -> Timex | None:
         return None
     if ctx.anchor is None:
         return Timex("DATE", None)  # "last year" in an undated article: a date, unknown
-    if m["dx"] is None and ctx.preposition in ("for", "over", "over the", "throughout", "through", "within"):
-        return None  # "for the year", "over the weekend": a stretch of time (a duration)
     unit = "year" if m["u"] in ("fiscal year", "full year") else m["u"]
     step = lex.deictic_of.get(m["dx"] or "this", 0)
     if unit == "weekend" and m["dx"] is None:
