@@ -42,8 +42,10 @@ _ADJECTIVES = frozenset({"current", "recent"})  # times only before a noun: "the
 _ANCHORED_SPAN = re.compile(r"^(?:(?:in|during|over|within|for)\s+)?(?:the\s+)?(?:past|last|previous|next|coming)\s", re.IGNORECASE)
 _ANAPHORIC = re.compile(r"\b(?:ago|earlier|later|before|after|previous|following|next)\b", re.IGNORECASE)
 # Where the model's entity holds two times: "Sept. 14 to Thursday", "the year ended Sept. 30".
-_JOINS = re.compile(r"\s+(?:to|through|until|till|and|-|–|—|ended|ending|ends|that ended)\s+|(?<=\d)[-–—](?=\d)",
-                    re.IGNORECASE)
+_JOINS = re.compile(r"\s+(?:to|through|until|till|and|-|–|—|ended|ending|ends|that ended)\s+|(?<=\d)[-–—](?=\d)"
+                    r"|\s+of\s+(?=\d{4}\b|(?:the|last|this|next) year\b)", re.IGNORECASE)
+# Durations the model leaves out: "at least 20 more years", "over a week", "two to six days".
+_COUNTED_WORDS = r"(?:\d+(?:[.,]\d+)?|(?:{number})(?:[\s-]+(?:{number}))*|a few|a couple of|several|a|an)"
 
 
 def _as_date(published: dt.date | dt.datetime | str | None) -> dt.date | None:
@@ -204,7 +206,8 @@ def _joined(text: str, spans: list[tuple[int, int, bool]]) -> list[tuple[int, in
             after = re.match(rf"\s+(?:{lex.day_part})\b", text[end:end + 20], re.IGNORECASE)
             if after and re.search(rf"(?:{lex.weekday}|yesterday|today|tomorrow)$", text[start:end], re.IGNORECASE):
                 end += after.end()
-            before = re.search(r"\b(?:early|earlier|late|later)\s+$", text[max(0, start - 10):start], re.IGNORECASE)
+            before = re.search(r"\b(?:early|earlier|late|later|every|each)\s+$", text[max(0, start - 10):start],
+                               re.IGNORECASE)
             if before:
                 start -= len(before.group(0))
         if out and is_time and out[-1][2] and re.fullmatch(r"[ ,]{1,2}|\s+on\s+", text[out[-1][1]:start]) and (
@@ -223,7 +226,11 @@ def _extra_pattern() -> re.Pattern[str]:
     lex = timex_lexicon()
     words = [*_EXTRA_WORDS, *lex.sets, *(h for h, rule in lex.holidays.items() if rule)]
     units = r"(?:day|week|month|year|quarter|hour|night|morning|evening|" + lex.weekday + "|" + lex.month + ")"
-    return re.compile(rf"(?<![\w-])(?:(?:every|each)\s+(?:other\s+)?{units}|{alternation(words)})(?![\w-])", re.IGNORECASE)
+    count = _COUNTED_WORDS.format(number="|".join(w for w in lex.number_of if len(w) > 2))
+    bound = r"(?:(?:at least|more than|less than|over|about|nearly|almost|up to|some)\s+)?"
+    duration = rf"{bound}{count}\s+(?:more\s+)?(?:{lex.unit})(?:\s+(?:ago|earlier|later))?"
+    return re.compile(rf"(?<![\w-])(?:(?:every|each)\s+(?:other\s+)?{units}|{alternation(words)}|{duration})(?![\w-])",
+                      re.IGNORECASE)
 
 
 def _is_time_word(doc: Doc, start: int, end: int) -> bool:

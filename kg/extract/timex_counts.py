@@ -43,8 +43,11 @@ def count_of(words: str, lex: TimexLexicon) -> float | str | None:
     w = re.sub(r"\s*and a half$", "", w)
     if w in ("half a", "half an", "a half", "half"):
         return 0.5
+    tokens = re.split(r"[\s-]+", re.sub(r"^(?:a )?couple(?: of)?$", "two", w))
+    if len(tokens) > 1 and tokens[0] in ("a", "an") and tokens[1] not in ("hundred", "thousand", "dozen"):
+        tokens = tokens[1:]  # "a two-day rally"
     total, current = 0, 0
-    for token in re.split(r"[\s-]+", w):
+    for token in tokens:
         if token in ("and", "of", "more", "additional", "extra", "full", "whole", "long"):
             continue
         if token not in lex.number_of:
@@ -68,7 +71,7 @@ def counts(s: str, ctx: Context, lex: TimexLexicon) -> Timex | None:
     count = count_of(m["count"], lex)
     if m["count"] and count is None:
         return None
-    if isinstance(count, (int, float)) and count >= MIN_YEAR:  # "the 1988 quarter": a year, not a count
+    if re.fullmatch(r"\d{4}", m["count"] or "") and count >= MIN_YEAR:  # "the 1988 quarter": a year, not a count
         ref = ctx.reference or ""
         return dated(f"{int(count)}{ref[4:]}" if unit == "quarter" and re.fullmatch(r"\d{4}-Q\d", ref)
                      else str(int(count)))
