@@ -79,7 +79,10 @@ def normalize(text: str, published: dt.date | str | None = None, *, start: int |
     if start is not None and trimmed:
         start += len(text) - len(text.lstrip())
         end -= len(text) - len(text.rstrip())
-    found = evaluate(trimmed, _as_date(published), tense, reference, preposition) if trimmed else None
+    try:
+        found = evaluate(trimmed, _as_date(published), tense, reference, preposition) if trimmed else None
+    except (ValueError, KeyError, IndexError, OverflowError):  # an odd form must not cost the article
+        found = None
     if found is None:
         return TimeValue(text=trimmed, start=start, end=end, sentence=sentence)
     calendar = calendar_value(found.value) if found.type in DATING_TYPES else None

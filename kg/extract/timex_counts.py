@@ -121,6 +121,8 @@ def duration(count: float | str, unit: str, lex: TimexLexicon) -> str:
     if count == int(count):
         return f"P{t}{int(count)}{code}"
     smaller = {"Y": (12, "M"), "D": (24, "H"), "H": (60, "M"), "W": (7, "D"), "M": (30, "D") if not t else (60, "S")}
+    if code not in smaller:  # "1.5 quarters": TimeML allows a decimal
+        return f"P{t}{count:g}{code}"
     whole, rest = int(count), round((count - int(count)) * smaller[code][0])
     sub_t = "T" if code == "D" else t
     head = f"{whole}{code}" if whole else ""
