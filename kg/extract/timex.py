@@ -79,14 +79,14 @@ def normalize(text: str, published: dt.date | str | None = None, *, start: int |
     if start is not None and trimmed:
         start += len(text) - len(text.lstrip())
         end -= len(text) - len(text.rstrip())
+    anchor = _as_date(published)
     try:
-        found = evaluate(trimmed, _as_date(published), tense, reference, preposition) if trimmed else None
+        found = evaluate(trimmed, anchor, tense, reference, preposition) if trimmed else None
     except (ValueError, KeyError, IndexError, OverflowError):  # an odd form must not cost the article
         found = None
     if found is None:
         return TimeValue(text=trimmed, start=start, end=end, sentence=sentence)
     calendar = calendar_value(found.value) if found.type in DATING_TYPES else None
-    anchor = _as_date(published)
     if found.value == "PRESENT_REF" and anchor is not None:  # "now": the day the article speaks of
         calendar = (anchor.isoformat(), "date")
     value, datatype = calendar if calendar else (None, None)
@@ -254,8 +254,12 @@ def _is_time_word(doc: Doc, start: int, end: int) -> bool:
 
 
 def tense_of(span: Span) -> str | None:
-    """PAST or FUTURE from the verb that governs the span (its aspect and auxiliaries), else None."""
-    return tense_of_verb(_governing_verb(span.root))
+    """PAST or FUTURE from the verb that governs the span (its aspect and auxiliaries), else None.
+    A time that names a thing ('the June agreement') says nothing of the clause's tense."""
+    root = span.root
+    if root.dep_ in ("compound", "poss", "amod", "nmod", "nummod") and root.head.pos_ in ("NOUN", "PROPN"):
+        return None
+    return tense_of_verb(_governing_verb(root))
 
 
 def tense_of_verb(verb: Token | None) -> str | None:
@@ -296,16 +300,18 @@ def _parts(text: str, offset: int, anchor: dt.date | None, cues: dict) -> list[T
     """The times inside an expression that has no value as a whole: 'between 2014 and 2017',
     'Sept. 14 to Thursday', 'the quarter ended Sept. 30', 'Friday to December' (each part is kept
     only if it has a value of its own)."""
-    pieces, at = [], 0
+    pieces, at, joins = [], 0, [""]
     for m in _JOINS.finditer(text):
         pieces.append((at, m.start()))
+        joins.append(m.group(0).strip().lower())
         at = m.end()
     pieces.append((at, len(text)))
     out = []
-    for b, e in pieces if len(pieces) > 1 else []:
+    for (b, e), join in zip(pieces, joins) if len(pieces) > 1 else []:
         lead = _LEADING.match(text, b, e)
         b = lead.end() if lead and lead.end() < e else b
-        time = normalize(text[b:e], anchor, start=offset + b, end=offset + e, **cues)
+        tense = PAST if join.endswith("ended") else cues["tense"]  # "the year ended March 31"
+        time = normalize(text[b:e], anchor, start=offset + b, end=offset + e, **{**cues, "tense": tense})
         if time.timex:
             out.append(time)
     return out

@@ -14,7 +14,7 @@ PAST, FUTURE = "past", "future"
 SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
 # The tense of the verb picks a bare month or day only this close to the publication date: past
 # tense also reports dates set ahead ("was extended to Nov. 16").
-MAX_TENSE_MONTHS = 8
+MAX_TENSE_MONTHS = 10
 MAX_TENSE_DAYS = 200
 
 
