@@ -22,6 +22,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from functools import lru_cache
 
 from kg.extract import timex_counts as counted
 from kg.extract import timex_dates as dates
@@ -29,6 +30,7 @@ from kg.extract.timex_dates import FUTURE, PAST, Context, Timex
 from kg.extract.timex_lexicon import TimexLexicon, timex_lexicon
 
 
+@lru_cache(maxsize=8192)
 def canonical(text: str) -> str:
     """Lower case, straight apostrophes, no possessive, hyphens between words as spaces, year words
     as digits ("nineteen ninety-six" -> "1996")."""
@@ -37,8 +39,11 @@ def canonical(text: str) -> str:
     s = re.sub(r"(?<=[a-z])-(?=[a-z0-9])|(?<=\d)-(?=[a-z])", " ", s)
     s = re.sub(r"\s+", " ", s).strip(" ,;:")
     s = re.sub(r"^an? (?=\d)", "", s)  # "a 9-year-old"
-    s = re.sub(rf"^(.*?) ?({timex_lexicon().unit}) and a half\b", r"\1 and a half \2", s)  # "a year and a half"
-    return _year_words(s, timex_lexicon())
+    if " and a half" in s:  # "a year and a half"
+        s = re.sub(rf"^(.*?) ?({timex_lexicon().unit}) and a half\b", r"\1 and a half \2", s)
+    if re.search(r"\b(?:nineteen|eighteen|twenty|thousand)\b", s):
+        s = _year_words(s, timex_lexicon())
+    return s
 
 
 def _year_words(s: str, lex: TimexLexicon) -> str:
@@ -56,6 +61,7 @@ def _year_words(s: str, lex: TimexLexicon) -> str:
                   lambda m: str(2000 + lex.number_of.get(m["o"] or "", 0)), s)
 
 
+@lru_cache(maxsize=8192)  # pure, and news repeats itself: "Friday", "last year", "now"
 def evaluate(text: str, anchor: dt.date | None = None, tense: str | None = None,
              reference: str | None = None, preposition: str | None = None) -> Timex | None:
     """The TIMEX3 of a whole expression, or None when no form of the grammar matches it.
@@ -63,7 +69,7 @@ def evaluate(text: str, anchor: dt.date | None = None, tense: str | None = None,
     "the weekend" is a date or a stretch of time ("over the weekend")."""
     s = canonical(text)
     lex = timex_lexicon()
-    m = re.match(rf"({'|'.join(map(re.escape, lex.prepositions))}) ", s)
+    m = _gates(lex)["preposition"].match(s)
     preposition = (preposition or (m[1] if m else "")).lower()
     tense = {"since": PAST, "until": FUTURE, "till": FUTURE}.get(preposition, tense)
     ctx = Context(anchor, tense, reference, preposition)
@@ -100,15 +106,59 @@ def _strip_once(s: str, lex: TimexLexicon) -> tuple[str, str | None]:
 def _core(s: str, ctx: Context, lex: TimexLexicon) -> Timex | None:
     if s in lex.ref_of:
         return Timex("DATE", lex.ref_of[s])
-    for rule in _RULES:
-        found = rule(s, ctx, lex)
-        if found is not None:
+    words = frozenset(w.rstrip(",") for w in s.split())
+    gates = _gates(lex)
+    for rule, gate in _RULES:
+        if gate(s, words, gates) and (found := rule(s, ctx, lex)) is not None:
             return found
     return None
 
 
-_RULES: tuple[Callable[[str, Context, TimexLexicon], Timex | None], ...] = (
-    counted.repetition, counted.in_units, dates.fiscal_year, dates.relative_day, dates.calendar_date,
-    dates.clock_time, dates.day_part_time, dates.yearless_date, dates.weekday_date, dates.decade,
-    dates.quarter, dates.season, dates.holiday, dates.deictic_unit, counted.counts,
+def _gates(lex: TimexLexicon) -> dict:
+    return _gate_table()
+
+
+@lru_cache(maxsize=1)
+def _gate_table() -> dict:
+    """Word sets that say which rules can match at all: most expressions are tried on two or
+    three rules instead of fifteen (the grammar runs on every time expression of every article)."""
+    lex = timex_lexicon()
+
+    def last_words(forms):
+        return frozenset(f.split()[-1] for f in forms)
+    return {
+        "preposition": re.compile(rf"({'|'.join(map(re.escape, lex.prepositions))}) "),
+        "month": frozenset(lex.month_of), "weekday": frozenset(lex.weekday_of),
+        "weekdays": frozenset(w + "s" for w in lex.weekday_of), "season": frozenset(lex.season_of),
+        "day_part": frozenset(lex.day_part_of) | frozenset(w + "s" for w in lex.day_part_of),
+        "unit": last_words(lex.unit_of), "holiday": frozenset(h.split()[0] for h in lex.holidays),
+        "set": frozenset({"every", "each", "per", "once", "twice", "times"}),
+    }
+
+
+_DIGIT = re.compile(r"\d")
+_DECADE = re.compile(r"0 ?s\b|ies\b|\bcentury\b")
+_PERIODS = frozenset({"day", "week", "month", "year", "weekend", "decade", "century"})
+
+
+Gate = Callable[[str, frozenset, dict], bool]
+_RULES: tuple[tuple[Callable[[str, Context, TimexLexicon], Timex | None], Gate], ...] = (
+    (counted.repetition, lambda s, w, g: bool(w & g["set"]) or s in ("daily", "weekly", "monthly", "nightly",
+                                                                    "biweekly", "quarterly", "yearly",
+                                                                    "annually", "annual", "hourly")),
+    (counted.in_units, lambda s, w, g: s.startswith("in ")),
+    (dates.fiscal_year, lambda s, w, g: "fiscal" in w or s.startswith("fy")),
+    (dates.relative_day, lambda s, w, g: True),
+    (dates.calendar_date, lambda s, w, g: bool(_DIGIT.search(s))),
+    (dates.clock_time, lambda s, w, g: bool(_DIGIT.search(s)) or bool(w & {"noon", "midday", "midnight"})),
+    (dates.day_part_time, lambda s, w, g: bool(w & g["day_part"]) or s in ("tonight", "last night")),
+    (dates.yearless_date, lambda s, w, g: bool(w & g["month"])),
+    (dates.weekday_date, lambda s, w, g: bool(w & g["weekday"]) or bool(w & g["weekdays"])),
+    (dates.decade, lambda s, w, g: bool(_DECADE.search(s))),
+    (dates.quarter, lambda s, w, g: bool(w & {"quarter", "quarters", "half", "halves", "period"})
+     or s.startswith(("q", "the q"))),
+    (dates.season, lambda s, w, g: bool(w & g["season"])),
+    (dates.holiday, lambda s, w, g: bool(w & g["holiday"])),
+    (dates.deictic_unit, lambda s, w, g: s.rsplit(" ", 1)[-1] in _PERIODS),
+    (counted.counts, lambda s, w, g: bool(w & g["unit"])),
 )

@@ -45,7 +45,8 @@ _ANAPHORIC = re.compile(r"\b(?:ago|earlier|later|before|after|previous|following
 _JOINS = re.compile(r"\s+(?:to|through|until|till|and|-|–|—|ended|ending|ends|that ended)\s+|(?<=\d)[-–—](?=\d)"
                     r"|\s+of\s+(?=\d{4}\b|(?:the|last|this|next) year\b)", re.IGNORECASE)
 # Durations the model leaves out: "at least 20 more years", "over a week", "two to six days".
-_COUNTED_WORDS = r"(?:\d+(?:[.,]\d+)?|(?:{number})(?:[\s-]+(?:{number}))*|a few|a couple of|several|a|an)"
+_COUNTED_WORDS = (r"(?:\d+(?:[.,]\d+)?|(?:{number})(?:[\s-]+(?:{number}))*|a few|a couple of|several"
+                  r"|an?(?=\s+(?!second\b)))")  # not "a second plant"
 
 
 def _as_date(published: dt.date | dt.datetime | str | None) -> dt.date | None:
@@ -190,8 +191,16 @@ def _candidate_spans(doc: Doc) -> list[tuple[int, int, bool]]:
                 end -= 2
         out.append((start, end, is_time))
         taken.append((ent.start_char, ent.end_char))
-    for m in _extra_pattern().finditer(text):
+    pattern, first_words = _extra_pattern(), _extra_first_words()
+    reached = 0
+    for token in doc:  # try the pattern only where one of its phrases can start
+        if token.idx < reached or not (token.lower_ in first_words or token.text[:1].isdigit()):
+            continue
+        m = pattern.match(text, token.idx)
+        if m is None:
+            continue
         start, end = m.span()
+        reached = end
         if any(s < end and start < e for s, e in taken) or not _is_time_word(doc, start, end):
             continue
         out.append((start, end, True))
@@ -222,6 +231,15 @@ def _joined(text: str, spans: list[tuple[int, int, bool]]) -> list[tuple[int, in
 
 
 _CLOCK_END = re.compile(r"(?:[ap]\.?m\.?|noon|midnight|\d:\d\d)(?:\s+[A-Z]{2,4})?$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _extra_first_words() -> frozenset[str]:
+    lex = timex_lexicon()
+    phrases = [*_EXTRA_WORDS, *lex.sets, *lex.holidays, *lex.number_of, *lex.vague_counts,
+               "every", "each", "at least", "more than", "less than", "over", "about", "nearly", "almost",
+               "up to", "some"]
+    return frozenset(p.split()[0] for p in phrases)
 
 
 @lru_cache(maxsize=1)
@@ -265,8 +283,8 @@ def tense_of(span: Span) -> str | None:
 def tense_of_verb(verb: Token | None) -> str | None:
     if verb is None or verb.pos_ not in ("VERB", "AUX"):
         return None
-    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
-    if any(a.lower_ in _FUTURE_AUX for a in auxes) or _going_to(verb):
+    auxes = [c for c in verb.lefts if c.dep_ in ("aux", "auxpass")]  # English puts them first
+    if any(a.lower_ in _FUTURE_AUX or a.lower_ == "going" for a in auxes) or _going_to(verb):
         return FUTURE
     if verb.tag_ == "VB" and any(a.lower_ == "to" for a in auxes):
         head = verb.head if verb.head.i != verb.i else None  # "is scheduled to close Monday"
@@ -292,8 +310,7 @@ def _governing_verb(token: Token) -> Token | None:
 
 
 def _going_to(verb: Token) -> bool:
-    return any(a.lower_ == "going" for a in verb.children if a.dep_ in ("aux",)) or (
-        verb.head.lower_ == "going" and verb.dep_ == "xcomp")
+    return verb.head.lower_ == "going" and verb.dep_ == "xcomp"
 
 
 def _parts(text: str, offset: int, anchor: dt.date | None, cues: dict) -> list[TimeValue]:
