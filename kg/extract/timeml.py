@@ -65,8 +65,7 @@ def _year_words(s: str, lex: TimexLexicon) -> str:
 def evaluate(text: str, anchor: dt.date | None = None, tense: str | None = None,
              reference: str | None = None, preposition: str | None = None) -> Timex | None:
     """The TIMEX3 of a whole expression, or None when no form of the grammar matches it.
-    A preposition before it says which way it points ("since" back, "until" ahead) and whether
-    "the weekend" is a date or a stretch of time ("over the weekend")."""
+    A preposition before it says which way it points ("since" back, "until" ahead)."""
     s = canonical(text)
     lex = timex_lexicon()
     m = _gates(lex)["preposition"].match(s)
@@ -90,17 +89,24 @@ def _strip_once(s: str, lex: TimexLexicon) -> tuple[str, str | None]:
     """One leading preposition, filler or mod off (the longest that matches), or a trailing one."""
     if " or so " in s:  # "a week or so ago"
         return s.replace(" or so ", " "), "APPROX"
-    heads = [(p, None) for p in (*lex.prepositions, *lex.fillers) if s.startswith(p + " ")]
-    heads += [(w, mod) for w, mod in lex.mods if s.startswith(w + " ")]
-    if heads:
-        words, mod = max(heads, key=lambda h: len(h[0]))
-        return s[len(words) + 1:], mod
+    heads, mod_of = _heads()
+    if m := heads.match(s):
+        return s[m.end():], mod_of.get(m[1])
     for words, mod in lex.mods:
         if s.endswith(" " + words) and words in ("or so", "or more", "or less"):
             return s[:-len(words) - 1], mod
     if s.startswith("the ") and not re.match(r"the (?:\d|'\d)", s):
         return s[4:], None
     return s, None
+
+
+@lru_cache(maxsize=1)
+def _heads() -> tuple[re.Pattern[str], dict[str, str]]:
+    """Words that can come off the front of an expression, longest first, and the mod of each."""
+    lex = timex_lexicon()
+    mod_of = {w: mod for w, mod in lex.mods}
+    words = {*lex.prepositions, *lex.fillers, *mod_of}
+    return re.compile(rf"({'|'.join(re.escape(w) for w in sorted(words, key=len, reverse=True))}) "), mod_of
 
 
 def _core(s: str, ctx: Context, lex: TimexLexicon) -> Timex | None:

@@ -40,6 +40,8 @@ _EXTRA_WORDS = ("now", "right now", "just now", "currently", "presently", "nowad
                 "the long term", "at present", "more recently", "current", "recent")
 _ADJECTIVES = frozenset({"current", "recent"})  # times only before a noun: "the current crisis"
 _ANCHORED_SPAN = re.compile(r"^(?:(?:in|during|over|within|for)\s+)?(?:the\s+)?(?:past|last|previous|next|coming)\s", re.IGNORECASE)
+_USES_REFERENCE = re.compile(r"\b(?:ago|earlier|later|before|after|previous|following|next|period|quarter|"
+                             r"year|day)\b", re.IGNORECASE)
 _ANAPHORIC = re.compile(r"\b(?:ago|earlier|later|before|after|previous|following|next)\b", re.IGNORECASE)
 # Where the model's entity holds two times: "Sept. 14 to Thursday", "the year ended Sept. 30".
 _JOINS = re.compile(r"\s+(?:to|through|until|till|and|-|–|—|ended|ending|ends|that ended)\s+|(?<=\d)[-–—](?=\d)"
@@ -147,8 +149,11 @@ def find_times(doc: Doc, published: dt.date | str | None = None) -> list[TimeVal
         sent = sentence_of(doc, span.start)
         sentence = (sent.start_char, sent.end_char)
         # Other labels get no publication date: "May" as a PERSON must not become a month.
-        cues = {"tense": tense_of(span), "reference": reference, "sentence": sentence,
-                "preposition": _preposition_before(doc, span)}
+        # Only the cues an expression can use, so that the same words hit the same cached value.
+        preposition = _preposition_before(doc, span)
+        cues = {"tense": tense_of(span), "sentence": sentence,
+                "reference": reference if _USES_REFERENCE.search(text) else None,
+                "preposition": preposition if preposition in ("since", "until", "till") else None}
         time = normalize(text, anchor if is_time else None, start=start, end=end, **cues)
         if not is_time:
             if time.datatype in ("date", "gYearMonth"):
@@ -191,12 +196,12 @@ def _candidate_spans(doc: Doc) -> list[tuple[int, int, bool]]:
                 end -= 2
         out.append((start, end, is_time))
         taken.append((ent.start_char, ent.end_char))
-    pattern, first_words = _extra_pattern(), _extra_first_words()
+    pattern = _extra_pattern()
     reached = 0
-    for token in doc:  # try the pattern only where one of its phrases can start
-        if token.idx < reached or not (token.lower_ in first_words or token.text[:1].isdigit()):
+    for at in _extra_starts().finditer(text):  # try the pattern only where one of its phrases can start
+        if at.start() < reached:
             continue
-        m = pattern.match(text, token.idx)
+        m = pattern.match(text, at.start())
         if m is None:
             continue
         start, end = m.span()
@@ -234,12 +239,14 @@ _CLOCK_END = re.compile(r"(?:[ap]\.?m\.?|noon|midnight|\d:\d\d)(?:\s+[A-Z]{2,4})
 
 
 @lru_cache(maxsize=1)
-def _extra_first_words() -> frozenset[str]:
+def _extra_starts() -> re.Pattern[str]:
+    """Where a phrase of _extra_pattern can start: one of its first words, or a digit."""
     lex = timex_lexicon()
     phrases = [*_EXTRA_WORDS, *lex.sets, *lex.holidays, *lex.number_of, *lex.vague_counts,
                "every", "each", "at least", "more than", "less than", "over", "about", "nearly", "almost",
                "up to", "some"]
-    return frozenset(p.split()[0] for p in phrases)
+    first = alternation({p.split()[0] for p in phrases})
+    return re.compile(rf"(?<![\w-])(?:(?:{first})(?![\w-])|\d)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)

@@ -40,7 +40,7 @@ class Context:
     anchor: dt.date | None
     tense: str | None
     reference: str | None  # the value of the time expression before this one
-    preposition: str | None = None  # the word before the expression: "since", "for", "until"
+    preposition: str | None = None  # the word before the expression: "since", "until"
     # The whole grammar, for rules that read a part of their expression ("9 a.m. Tuesday").
     core: Callable[[str], Timex | None] = lambda s: None
 
