@@ -34,6 +34,7 @@ from kg.rdf.events import (
 )
 from kg.rdf.corrections import correction_quads
 from kg.rdf.mapping import article_quads, entity_quads
+from kg.rdf.times import add_times
 from kg.records import ArticleRecords, Document, InputError
 from kg.resolve.corrections import AMBIGUOUS, STALE, Correction, CorrectionsError, dump, parse
 from kg.resolve.entities import Resolution, Resolver
@@ -202,6 +203,7 @@ def _finish(out: Path, records: RecordFile, offsets: dict[str, int], resolver: R
                 links += [q for link in linker.add(signature) for q in same_event_quads(link)]  # an earlier report
             add_relations(graph, a.relations, where)
             add_quantity_facts(graph, a.quantities, where)
+            add_times(graph, a.times)
             writer.add_graph(graph.quads)
             summaries.append(_summary(a))
             if len(links) >= LINKS_PER_BLOCK:

@@ -131,16 +131,25 @@ HAPPENED, ONGOING, PLANNED, REPORTED, NEGATED, HYPOTHETICAL = (
     "Happened", "Ongoing", "Planned", "Reported", "Negated", "Hypothetical")
 
 
+# Where an event's time comes from: its own time expression, or its article's publication date.
+FROM_TEXT, FROM_PUBLICATION = "text", "publication"
+
+
 @dataclass(frozen=True)
 class TimeValue:
-    """A time expression as written and, where the text (or the publication date) fixes it,
-    its ISO 8601 value: '2020-01' (xsd:gYearMonth), '2017' (xsd:gYear), '2021-09-09' (xsd:date)."""
+    """A time expression as written, its TimeML value, and, where it is a calendar date, its
+    ISO 8601 value: '2020-01' (xsd:gYearMonth), '2017' (xsd:gYear), '2021-09-09' (xsd:date)."""
 
     text: str
     value: str | None = None
     datatype: str | None = None  # "gYear" | "gYearMonth" | "date" | None
     start: int | None = None  # offsets of the expression in the document, when it has one
     end: int | None = None
+    timex: str | None = None  # TimeML value: "2013-W12", "2009-Q1", "P3Y", "PAST_REF", "199"
+    type: str | None = None  # TimeML type: "DATE" | "TIME" | "DURATION" | "SET"
+    mod: str | None = None  # TimeML mod: "START", "END", "MID", "APPROX", "LESS_THAN", ...
+    sentence: Span | None = None
+    source: str = FROM_TEXT  # FROM_PUBLICATION: the article's date, standing in for a missing one
 
 
 @dataclass(frozen=True)
@@ -223,6 +232,7 @@ class ArticleRecords:
     events: list[EventRecord] = field(default_factory=list)
     relations: list[RelationRecord] = field(default_factory=list)
     quantities: list[QuantityFacts] = field(default_factory=list)
+    times: list[TimeValue] = field(default_factory=list)  # every time expression of the text
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,14 @@ class KG(DefinedNamespace):
     Correction: URIRef  # a prov:Activity
     correctedBy: URIRef  # entity -> the correction that changed its node
 
+    # Time expressions (OWL-Time nodes with their TimeML reading) and where an event's time comes from.
+    timexValue: URIRef  # TimeML value: "2013-W12", "2009-Q1", "P3Y", "PAST_REF"
+    timexType: URIRef  # "DATE" | "TIME" | "DURATION" | "SET"
+    timexMod: URIRef  # "START" | "END" | "MID" | "APPROX" ...
+    timeSource: URIRef  # on an event: kg:TimeFromText or kg:TimeFromPublication
+    TimeFromText: URIRef
+    TimeFromPublication: URIRef
+
 
 # Namespace prefixes used in every serialization and predeclared in every query.
 PREFIXES: dict[str, str] = {

@@ -17,7 +17,7 @@ from bench.quality.common import Doc, Mention, exact_prf, inside, overlap_prf
 from bench.quality.meantime_score import b_cubed, pairwise
 from bench.quality.product import Aligner, Build, Event, Relation, locate, model_name
 from bench.quality.runs import ensure_build, floor_mentions, guard
-from bench.quality.tempeval import Timex, parse_tml, same_value, to_timeml
+from bench.quality.tempeval import parse_tml, same_value, to_timeml
 
 ROOT = Path(__file__).resolve().parents[1]
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -3,7 +3,6 @@ traceback, nothing written where it should not be, help that shows words and exa
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket

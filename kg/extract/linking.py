@@ -1,12 +1,15 @@
 """Tie times and quantities to the events of their sentence, and quantities to place and actor.
 
 Runs while the Doc is still alive, so it can follow the dependency parse; what it returns are
-plain records. A time or quantity attaches to an event when the parse links them (the time's
-head chain reaches the trigger), or when it is the only event of the sentence. A time belongs to
-the event whose trigger governs it most closely: "since Russia's invasion in February 2022" dates
-the invasion, not the clause around it. A dateline ("KYIV, June 11 -") is the last resort, after
-the sentence's own time. Money and percentages (quantities.is_measure) are data of the article,
-not numbers of an event, so they attach to no event and get no place or actor.
+plain records. An event's time is the time expression of its own clause: the trigger that
+governs the time most closely ("since Russia's invasion in February 2022" dates the invasion), or
+the event of the clause whose verb governs it ("held talks on Tuesday"). A time inside another
+clause or naming another thing ("citing the 2008 agreement") dates nothing here. A dateline
+("KYIV, June 11 -") is the last resort of the text; failing that, an event takes its article's
+publication date, marked as such (TimeValue.source), so every event of a dated article has a time.
+A quantity attaches when the parse links it to the trigger, or to the only event of a sentence.
+Money and percentages (quantities.is_measure) are data of the article, not numbers of an event,
+so they attach to no event and get no place or actor.
 """
 
 from __future__ import annotations
@@ -19,10 +22,23 @@ from spacy.tokens import Doc, Token
 from kg.extract.doctext import sentence_of, text_of
 from kg.extract.quantities import is_measure
 from kg.ontology import coarse_of
-from kg.records import EventRecord, Mention, Quantity, QuantityFacts, TimeValue
+from kg.records import (
+    FROM_PUBLICATION,
+    EventRecord,
+    Mention,
+    Quantity,
+    QuantityFacts,
+    TimeValue,
+)
 
 MAX_HOPS = 4
 MAX_GOVERNING_HOPS = 12  # a sentence's parse is shallower than this
+# Dependencies that open a clause of its own: a time below one of them belongs to that clause.
+CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "parataxis",
+                         "csubj", "csubjpass", "pcomp"})
+# A time attached to a noun by these ("the 2008 agreement", "Tuesday's vote") names that thing.
+NOUN_MODIFIER_DEPS = frozenset({"compound", "nummod", "amod", "poss", "nmod", "appos"})
+_ISO_KIND = {4: "gYear", 7: "gYearMonth", 10: "date"}
 # A dateline: a capitalized place (and region) at the start of a line, then the date and a dash.
 _DATELINE_BEFORE = re.compile(r"(?:^|\n)[ \t]*[A-Z][A-Z .'-]*(?:,[ \t]*[A-Za-z .'-]+)?,[ \t]*$")
 _DATELINE_AFTER = re.compile(r"^[ \t]*(?:-|–|—|\(\w+\)\s*[-–—])")
@@ -43,18 +59,6 @@ def _reaches(token: Token | None, target: Token | None, hops: int = MAX_HOPS) ->
     return False
 
 
-def _hops(token: Token | None, target: Token | None, limit: int = MAX_GOVERNING_HOPS) -> int | None:
-    """Steps up the head chain from token to target, or None if target does not govern token."""
-    hops = 0
-    while token is not None and target is not None and hops <= limit:
-        if token.i == target.i:
-            return hops
-        if token.head.i == token.i:
-            return None
-        token, hops = token.head, hops + 1
-    return None
-
-
 def _right_after(doc: Doc, time: TimeValue, trigger: Token | None) -> bool:
     """Is the time a PP right after a nominal trigger ('the invasion in February 2022')?"""
     first = doc.char_span(time.start, time.end, alignment_mode="expand")
@@ -73,29 +77,94 @@ def is_dateline(doc: Doc, time: TimeValue) -> bool:
                 and _DATELINE_AFTER.match(text_of(doc)[time.end:time.end + 12]))
 
 
+def _clause_head(token: Token) -> Token:
+    """The verb heading the token's clause (the token itself for a verb), else the sentence root."""
+    hops = 0
+    while hops <= MAX_GOVERNING_HOPS:
+        if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("aux", "auxpass"):
+            return token
+        if token.head.i == token.i:
+            return token
+        token, hops = token.head, hops + 1
+    return token
+
+
+def _owner(doc: Doc, time: TimeValue, events: list[EventRecord], triggers: list) -> tuple[int, int] | None:
+    """(event index, hops) of the event whose clause holds the time, or None: up the head chain,
+    the first trigger wins; a clause head that is no trigger hands the time to the nearest event
+    of its own clause; a noun the time modifies, or a clause with no event, keeps it."""
+    root = _token(doc, time.start, time.end)
+    in_sentence = [k for k, ev in enumerate(events) if ev.sentence[0] <= time.start and time.end <= ev.sentence[1]]
+    for k in in_sentence:
+        if _right_after(doc, time, triggers[k]):  # "invasion in February 2022", however parsed
+            return k, 0
+    by_token = {triggers[k].i: k for k in in_sentence if triggers[k] is not None}
+    for k in in_sentence:  # "on January 28, 2024, when a drone killed three soldiers"
+        trig = triggers[k]
+        if trig is not None and trig.dep_ == "relcl" and time.start <= trig.head.idx < time.end:
+            return k, 1
+    token, child, hops = root, None, 0
+    while token is not None and hops <= MAX_GOVERNING_HOPS:
+        if child is not None and _before_reported_subject(token, time):
+            token, child, hops = token.head, token, hops + 1  # "said on Monday it had retaken ..."
+            continue
+        if token.i in by_token and token is not root:
+            return by_token[token.i], hops
+        if child is not None and token.pos_ in ("VERB", "AUX") and child.dep_ not in ("aux", "auxpass"):
+            same = [k for k in in_sentence if triggers[k] is not None and _clause_head(triggers[k]).i == token.i]
+            if same:
+                return min(same, key=lambda k: abs(events[k].trigger_start - time.start)), hops
+            if token.dep_ in ("relcl", "acl") and token.head.i in by_token:
+                return by_token[token.head.i], hops + 1  # "the strike that killed him in 2020"
+            if token.dep_ in CLAUSE_DEPS and _finite(token):
+                return None  # a clause of its own, with no event in it
+        elif child is not None and token.pos_ in ("NOUN", "PROPN") and child.dep_ in NOUN_MODIFIER_DEPS:
+            return None  # "the 2008 agreement": the time names the thing, not the clause's event
+        if token.head.i == token.i:
+            return None
+        token, child, hops = token.head, token, hops + 1
+    return None
+
+
+def _finite(verb: Token) -> bool:
+    """A clause with a subject of its own ('who met him in May'); a participle or infinitive
+    ('led by him', 'starting in October') is part of the clause around it."""
+    return verb.dep_ in ("ROOT", "relcl") or any(
+        c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in verb.children)
+
+
+def _before_reported_subject(verb: Token, time: TimeValue) -> bool:
+    """A time between a verb of saying and the subject of what was said belongs to the saying,
+    however the parser hung it: 'the army said on Monday it had retaken the town'."""
+    if verb.dep_ != "ccomp" or verb.head.i > verb.i:
+        return False
+    subjects = [c.idx for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
+    return bool(subjects) and verb.head.idx < time.start and time.end <= min(subjects)
+
+
 def _own_times(doc: Doc, events: list[EventRecord], times: list[TimeValue]) -> dict[int, list]:
-    """For each event (by index), the times whose closest governing event trigger is its own,
-    best first: fewest hops, then a dated value, then the nearest; a dateline last."""
+    """For each event (by index), the times of its own clause, best first: not a dateline, fewest
+    hops, a dated value, then the nearest."""
     triggers = [_token(doc, ev.trigger_start, ev.trigger_end) for ev in events]
     owned: dict[int, list] = {}
     for t in times:
         if t.start is None:
             continue
-        root = _token(doc, t.start, t.end)
-        best = None
-        for k, ev in enumerate(events):
-            if not (ev.sentence[0] <= t.start and t.end <= ev.sentence[1]):
-                continue
-            hops = _hops(root, triggers[k])
-            if _right_after(doc, t, triggers[k]):  # "invasion in February 2022", however parsed
-                hops = 0
-            if hops is not None and (best is None or hops < best[0]):
-                best = (hops, k)
-        if best is not None:
-            hops, k = best
+        found = _owner(doc, t, events, triggers)
+        if found is not None:
+            k, hops = found
             key = (is_dateline(doc, t), hops, t.value is None, abs(t.start - events[k].trigger_start))
             owned.setdefault(k, []).append((key, t))
     return {k: [t for _, t in sorted(pairs, key=lambda p: p[0])] for k, pairs in owned.items()}
+
+
+def publication_time(published: str | None) -> TimeValue | None:
+    """The article's date standing in for an event's own: '2021-12-03T10:00Z' -> 2021-12-03."""
+    value = (published or "").strip()[:10]
+    if len(value) not in _ISO_KIND or not value[:4].isdigit():
+        return None
+    return TimeValue(text=value, value=value, datatype=_ISO_KIND[len(value)], timex=value,
+                     type="DATE", source=FROM_PUBLICATION)
 
 
 def _pick(doc: Doc, ev: EventRecord, items: list, spans, single: bool):
@@ -112,25 +181,22 @@ def _pick(doc: Doc, ev: EventRecord, items: list, spans, single: bool):
 
 
 def attach(doc: Doc, events: list[EventRecord], times: list[TimeValue],
-           quantities: list[Quantity]) -> list[EventRecord]:
-    """Events with their time and quantities filled in."""
+           quantities: list[Quantity], published: str | None = None) -> list[EventRecord]:
+    """Events with their time and quantities filled in; `times` are those that can date an event
+    (not durations or sets), `published` the article's date, for events with no time of their own."""
     per_sentence: dict[tuple[int, int], int] = {}
     for ev in events:
         per_sentence[ev.sentence] = per_sentence.get(ev.sentence, 0) + 1
     owned = _own_times(doc, events, times)
-    taken = {id(t) for ts in owned.values() for t in ts}
-    free = [t for t in times if id(t) not in taken]  # times no event trigger governs
+    datelines = [t for t in times if is_dateline(doc, t)]
+    fallback = publication_time(published)
     counts = [q for q in quantities if not is_measure(q)]
     out = []
     for k, ev in enumerate(events):
         single = per_sentence[ev.sentence] == 1
         mine = owned.get(k, [])
-        own = [t for t in mine if not is_dateline(doc, t)]
-        loose = [t for t in free if not is_dateline(doc, t)]
-        # a dateline only when nothing else of the sentence dates the event
-        time = ev.time or (own[0] if own else None) or _pick(
-            doc, ev, loose, [(t.start, t.end) for t in loose], single) or (mine[0] if mine else None) or _pick(
-            doc, ev, free, [(t.start, t.end) for t in free], single)
+        dateline = next((t for t in datelines if ev.sentence[0] <= t.start < ev.sentence[1]), None)
+        time = ev.time or (mine[0] if mine else None) or dateline or fallback
         qs = [q for q in counts if ev.sentence[0] <= q.start and q.end <= ev.sentence[1]]
         if not single:
             qs = [q for q in qs if _pick(doc, ev, [q], [(q.start, q.end)], False)]

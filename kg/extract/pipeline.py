@@ -27,7 +27,7 @@ from kg.extract.linking import attach, quantity_facts
 from kg.extract.quantities import find_quantities
 from kg.extract.references import find_references, speakers_only
 from kg.extract.relations import find_relations
-from kg.extract.timex import find_times
+from kg.extract.timex import dates_something, find_times
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.model import load_pipeline
 from kg.nlp.places import load_gazetteer
@@ -42,14 +42,15 @@ def extract_article(parsed, doc: Document, gazetteer: Gazetteer) -> ArticleRecor
     keep_text(parsed, doc.text)
     mentions, aliases = find_mentions(parsed, doc.id, gazetteer, doc.skipped)
     mentions, stated = find_aliases(parsed, doc.id, mentions)
-    times = find_times(parsed, doc.published)
+    times = [t for t in find_times(parsed, doc.published) if not doc.is_skipped(t.start, t.end)]
+    dating = [t for t in times if dates_something(t)]
     quantities = [q for q in find_quantities(parsed) if not doc.is_skipped(q.start, q.end)]
-    events = attach(parsed, find_events(parsed, doc.id, doc.skipped), times, quantities)
+    events = attach(parsed, find_events(parsed, doc.id, doc.skipped), dating, quantities, doc.published)
     relations = find_relations(parsed, doc.id, mentions)
     mentions = find_references(parsed, doc.id, mentions, relations, doc.skipped)
     events = speakers_only(parsed, events, mentions)
-    facts = quantity_facts(parsed, quantities, mentions, times)
-    return ArticleRecords(doc, mentions, aliases + stated, events, relations, facts)
+    facts = quantity_facts(parsed, quantities, mentions, dating)
+    return ArticleRecords(doc, mentions, aliases + stated, events, relations, facts, times=times)
 
 
 def _loaded(model: str | None) -> tuple[Language, Gazetteer]:

@@ -1,259 +1,79 @@
-"""Time normalization: a date expression as written -> its ISO 8601 value (or honestly none).
+"""Time expressions of an article: where they are, and their TimeML and calendar values.
 
-Why a small grammar and not a general date parser: news text is full of durations and vague
-periods ("the coming months", "nearly two decades") that a lenient parser turns into a made-up
-date. Here an expression gets a value only when the WHOLE expression matches a known form;
-anything else keeps its text and gets ``value=None``. The lexicon lives in kg/data/timex.yaml.
+Spans come from the model's DATE and TIME entities, plus the words the model leaves out but
+TimeML counts as times ("now", "recently", "soon", "daily", "every week"). Each span gets a TimeML
+value from kg.extract.timeml, anchored to the publication date, with the tense of the verb that
+governs it deciding which way a bare "August" or "Friday" points. A calendar value (xsd:date,
+gYearMonth, gYear) is derived from the TimeML value where one exists.
 
-Relative expressions are resolved only against the article's publication date, and never
-without one. News conventions used:
-- a bare weekday ("Tuesday") is the most recent such day on or before the publication date;
-  "last Tuesday" is strictly before it, "next Tuesday" strictly after it;
-- a month or day without a year ("March 15", "in June") takes the year that puts it closest
-  to the publication date;
-- weeks are resolved as a day 7 days per step away ("last week" = publication date - 7 days)
-  and reported at month precision (xsd:gYearMonth), since a week has no xsd type;
-- narrowings ("early", "mid-", "the end of", "the summer of") keep the period's value;
-- "the next day", "the last year" are anaphoric or durations: no value.
+Relative expressions are resolved only against the article's publication date, never without
+one: "last June" in an undated article keeps its text and type but gets no value.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from functools import lru_cache
-from importlib import resources
-from typing import Any
 
-import yaml
+from spacy.tokens import Doc, Span, Token
 
-from kg.extract.doctext import entities
+from kg.extract.doctext import entities, sentence_of, text_of
+from kg.extract.timeml import FUTURE, PAST, evaluate
+from kg.extract.timex_calendar import calendar_value
+from kg.extract.timex_lexicon import alternation, timex_lexicon
 from kg.records import TimeValue
 
-MIN_YEAR, MAX_YEAR = 1800, 2100
-LEXICON_FILE = "timex.yaml"
-_ORD = r"(?:st|nd|rd|th)?"
-_ISO_LENGTH = {"gYear": 4, "gYearMonth": 7, "date": 10}
 # Entity labels read by find_times; other labels are read only when they hold a full calendar date.
 TIME_LABELS = ("DATE", "TIME")
-_DIGIT = re.compile(r"\d")  # what the year of every calendar form (_absolute_patterns) is made of
-REQUIRED_SECTIONS = ("months", "weekdays", "numbers", "prepositions", "modifiers", "day_parts",
-                     "relative_days", "deictics", "units", "vague_words", "age_markers",
-                     "duration_units", "duration_connectors", "holidays")
-
-
-@lru_cache(maxsize=1)
-def _lexicon() -> dict[str, Any]:
-    """Load and index kg/data/timex.yaml once."""
-    path = resources.files("kg") / "data" / LEXICON_FILE
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ValueError(f"{path}: cannot read the time lexicon ({exc})") from exc
-    missing = [key for key in REQUIRED_SECTIONS if key not in (raw or {})]
-    if missing:
-        raise ValueError(f"{path}: missing sections {', '.join(missing)}")
-    months = {name: int(num) for num, names in raw["months"].items() for name in names}
-    weekdays = {name: int(num) for num, names in raw["weekdays"].items() for name in names}
-    numbers = {k: int(v) for k, v in raw["numbers"].items()}
-    words = [*months, *weekdays, *numbers, *raw["units"], *raw["relative_days"], *raw["deictics"]]
-    words += raw["prepositions"] + raw["modifiers"] + raw["day_parts"] + raw["vague_words"]
-    words += raw["age_markers"] + raw["duration_units"] + raw["holidays"]
-    odd = [repr(w) for w in words if not isinstance(w, str) or w != w.lower()]
-    if odd:  # e.g. a bare `on` that YAML read as true
-        raise ValueError(f"{path}: entries must be lower-case strings, not {', '.join(odd)}")
-    return {
-        **raw, "month_of": months, "weekday_of": weekdays, "number_of": numbers,
-        "month_re": _alternation(months),
-        "weekday_re": _alternation(weekdays),
-        "count_re": r"(\d{1,3}|" + _alternation(numbers) + ")",
-        "unit_re": _alternation(raw["units"]),
-        "deictic_re": _alternation(raw["deictics"]),
-        "modifier_re": re.compile(r"^(?:" + _alternation(raw["modifiers"]) + r")(?:-|\s+|$)"),
-        "prep_re": re.compile(r"^(?:" + _alternation(raw["prepositions"]) + r")\s+"),
-        "day_part_re": re.compile(r"\s+(?:" + _alternation(raw["day_parts"]) + r")$"),
-        "vague": frozenset(raw["vague_words"]),
-        "age_re": re.compile(r"\b(?:" + _alternation(raw["age_markers"]) + r")\b"),
-        "duration_re": re.compile(
-            r"^(?:(?:\d+(?:\.\d+)?|" + _alternation(numbers) + r"|" + _alternation(raw["duration_connectors"])
-            + r")[\s-]*)*(?:" + _alternation(raw["duration_units"])
-            + r")s?(?:[\s-]+long)?$"),
-        "holidays": frozenset(raw["holidays"]),
-    }
-
-
-@lru_cache(maxsize=1)
-def _patterns() -> dict[str, re.Pattern[str]]:
-    """The compiled forms _strip, _relative and _resolve match every expression against."""
-    lex = _lexicon()
-    count, unit, deictic, weekday = lex["count_re"], lex["unit_re"], lex["deictic_re"], lex["weekday_re"]
-    return {
-        "in_count": re.compile(rf"in\s+{count}\s"),
-        "leading_weekday": re.compile(rf"^(?:{weekday}),?\s+(?=.*\d)"),
-        "anaphoric": re.compile(rf"\bthe\s+(?:{deictic})\b"),
-        "deictic_unit": re.compile(rf"(?P<deictic>{deictic})\s+(?P<unit>{unit})"),
-        "ago": re.compile(rf"{count}\s+(?P<unit>{unit})s?\s+ago"),
-        "in_units": re.compile(rf"in\s+{count}\s+(?P<unit>{unit})s?"),
-        "weekday": re.compile(rf"(?:(?P<deictic>{deictic})\s+)?(?P<wd>{weekday})"),
-    }
-
-
-def _alternation(words) -> str:
-    """A regex alternation of literal words, longest first so 'sept.' wins over 'sep'."""
-    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
-
-
-@lru_cache(maxsize=1)
-def _absolute_patterns() -> list[tuple[str, re.Pattern[str]]]:
-    """Calendar forms, unanchored; named groups y, m, d. Most specific first."""
-    month = _lexicon()["month_re"]
-    forms = [
-        ("date", r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"),
-        ("date", rf"(?P<mn>{month})\s+(?P<d>\d{{1,2}}){_ORD},?\s+(?P<y>\d{{4}})"),
-        ("date", rf"(?:the\s+)?(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<mn>{month}),?\s+(?P<y>\d{{4}})"),
-        ("gYearMonth", rf"(?P<mn>{month}),?\s+(?:of\s+)?(?P<y>\d{{4}})"),
-        ("gYear", r"(?P<y>\d{4})"),
-    ]
-    # Lookarounds instead of \b, so that 'sept.' (ending in a dot) still matches as a word.
-    return [(kind, re.compile(rf"(?<![\w'-]){body}(?![\w'-])")) for kind, body in forms]
-
-
-@lru_cache(maxsize=1)
-def _yearless_patterns() -> list[tuple[str, re.Pattern[str]]]:
-    """Calendar forms without a year: they need the publication date."""
-    month = _lexicon()["month_re"]
-    return [
-        ("date", re.compile(rf"^(?P<mn>{month})\s+(?P<d>\d{{1,2}}){_ORD}$")),
-        ("date", re.compile(rf"^(?:the\s+)?(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<mn>{month})$")),
-        ("gYearMonth", re.compile(rf"^(?P<mn>{month})$")),
-    ]
-
-
-def _canonical(text: str) -> str:
-    """Lower-case, single spaces, straight apostrophes, no possessive or trailing comma."""
-    s = re.sub(r"\s+", " ", text.replace("\u2019", "'")).strip().lower()
-    s = re.sub(r"'s?$", "", s)
-    return s.rstrip(",;:").strip()
-
-
-def _iso(kind: str, year: int, month: int = 1, day: int = 1) -> tuple[str, str] | None:
-    """Format a checked value, or None for an impossible date or a year outside the range."""
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        return None
-    try:
-        dt.date(year, month, day)
-    except ValueError:
-        return None
-    return f"{year:04d}-{month:02d}-{day:02d}"[:_ISO_LENGTH[kind]], kind
-
-
-def _from_match(kind: str, m: re.Match[str], year: int | None = None) -> tuple[str, str] | None:
-    groups = m.groupdict()
-    month = _lexicon()["month_of"][groups["mn"]] if groups.get("mn") else int(groups.get("m") or 1)
-    return _iso(kind, year if year is not None else int(groups["y"]), month, int(groups.get("d") or 1))
-
-
-def _absolute(s: str) -> tuple[str, str] | None:
-    """A whole expression in calendar form: '2003', 'Jan. 2020', '9 September 2021'."""
-    for kind, pattern in _absolute_patterns():
-        m = pattern.fullmatch(s)
-        if m:
-            return _from_match(kind, m)
-    return None
-
-
-def _closest_year(kind: str, m: re.Match[str], published: dt.date) -> tuple[str, str] | None:
-    """The year (publication year or a neighbour) that puts a yearless date nearest to publication."""
-    candidates = []
-    for year in (published.year - 1, published.year, published.year + 1):
-        found = _from_match(kind, m, year)
-        if found:  # distance from the first day of the period ("2024-12" -> 2024-12-01)
-            first = dt.date.fromisoformat((found[0] + "-01-01")[:10])
-            candidates.append((abs((first - published).days), found))
-    return min(candidates)[1] if candidates else None
-
-
-def _at(day: dt.date, kind: str) -> tuple[str, str] | None:
-    return _iso(kind, day.year, day.month, day.day)
-
-
-def _relative(s: str, published: dt.date, after_modifier: bool) -> tuple[str, str] | None:
-    """Expressions anchored to the publication date; None when the form is unknown."""
-    lex = _lexicon()
-    for day in (s, lex["day_part_re"].sub("", s)):  # "yesterday morning" is yesterday
-        if day in lex["relative_days"]:
-            return _at(published + dt.timedelta(days=int(lex["relative_days"][day])), "date")
-    if after_modifier and s in ("year", "month", "week"):  # "the end of the year"
-        s = "this " + s
-    patterns = _patterns()
-    m = patterns["deictic_unit"].fullmatch(s)
-    if m:
-        return _step(published, m["unit"], int(lex["deictics"][m["deictic"]]))
-    m = patterns["ago"].fullmatch(s) or patterns["in_units"].fullmatch(s)
-    if m:
-        n = int(m[1]) if m[1].isdigit() else lex["number_of"][m[1]]
-        return _step(published, m["unit"], -n if s.endswith("ago") else n)
-    s = lex["day_part_re"].sub("", s)
-    m = patterns["weekday"].fullmatch(s)
-    if m:
-        back = (published.weekday() - lex["weekday_of"][m["wd"]]) % 7
-        if m["deictic"] == "last" and back == 0:
-            back = 7
-        if m["deictic"] == "next":
-            back = back - 7 if back else -7
-        return _at(published - dt.timedelta(days=back), "date")
-    for kind, pattern in _yearless_patterns():
-        m = pattern.fullmatch(s)
-        if m:
-            return _closest_year(kind, m, published)
-    return None
-
-
-def _step(published: dt.date, unit: str, steps: int) -> tuple[str, str] | None:
-    """Move ``steps`` units from the publication date and report at the unit's precision."""
-    kind = _lexicon()["units"][unit]
-    if unit in ("day", "week"):
-        return _at(published + dt.timedelta(days=steps * (7 if unit == "week" else 1)), kind)
-    if unit == "month":
-        index = published.year * 12 + published.month - 1 + steps
-        return _iso(kind, index // 12, index % 12 + 1)
-    return _iso(kind, published.year + steps)
-
-
-def _strip(s: str) -> tuple[str, bool]:
-    """Drop leading articles, prepositions, narrowings and a leading weekday before a date."""
-    lex, patterns = _lexicon(), _patterns()
-    narrowed = False
-    while True:
-        before = s
-        if not patterns["in_count"].match(s):  # keep "in 2 years" whole
-            s = lex["prep_re"].sub("", s)
-        s = re.sub(r"^the\s+", "", s)
-        stripped = lex["modifier_re"].sub("", s)
-        if stripped != s and stripped:
-            s, narrowed = stripped, True
-        s = patterns["leading_weekday"].sub("", s)  # "Tuesday, Jan. 7, 2020"
-        if s == before:
-            return s, narrowed
+DATING_TYPES = ("DATE", "TIME")  # the TimeML types that place something in time
+_DIGIT = re.compile(r"\d")
+_LEADING = re.compile(r"^(?:(?:in|on|at|during|by|since|until|till|from|through|for|of|over|between|"
+                      r"before|after|within)\s+)+", re.IGNORECASE)
+_FUTURE_AUX = frozenset({"will", "'ll", "wo", "shall"})  # not "would", "could": reported or unreal
+_PAST_TAGS = frozenset({"VBD"})
+# Words the model rarely tags, as TimeML counts them: deictic adverbs and repetition.
+_EXTRA_WORDS = ("now", "right now", "just now", "currently", "presently", "nowadays", "these days",
+                "recently", "lately", "previously", "formerly", "soon", "shortly", "the future",
+                "the near future", "the past", "earlier", "the near term", "the short term",
+                "the long term", "at present", "more recently", "current", "recent")
+_ADJECTIVES = frozenset({"current", "recent"})  # times only before a noun: "the current crisis"
+_ANCHORED_SPAN = re.compile(r"^(?:(?:in|during|over|within|for)\s+)?(?:the\s+)?(?:past|last|previous|next|coming)\s", re.IGNORECASE)
+_USES_REFERENCE = re.compile(r"\b(?:ago|earlier|later|before|after|previous|following|next|period|quarter|"
+                             r"year|day)\b", re.IGNORECASE)
+_ANAPHORIC = re.compile(r"\b(?:ago|earlier|later|before|after|previous|following|next)\b", re.IGNORECASE)
+# Where the model's entity holds two times: "Sept. 14 to Thursday", "the year ended Sept. 30".
+_JOINS = re.compile(r"\s+(?:to|through|until|till|and|-|–|—|ended|ending|ends|that ended)\s+|(?<=\d)[-–—](?=\d)"
+                    r"|\s+of\s+(?=\d{4}\b|(?:the|last|this|next) year\b)", re.IGNORECASE)
+# Durations the model leaves out: "at least 20 more years", "over a week", "two to six days".
+_COUNTED_WORDS = (r"(?:\d+(?:[.,]\d+)?|(?:{number})(?:[\s-]+(?:{number}))*|a few|a couple of|several"
+                  r"|an?(?=\s+(?!second\b)))")  # not "a second plant"
 
 
 def _as_date(published: dt.date | dt.datetime | str | None) -> dt.date | None:
+    """The anchor of relative times; a partial date ('2021-12', '2021') anchors nothing."""
     if published is None or type(published) is dt.date:
         return published
     if isinstance(published, dt.datetime):
         return published.date()
     if isinstance(published, str):
+        value = published.strip()
+        if re.fullmatch(r"\d{4}(?:-\d{2})?", value):
+            return None
         try:
-            return dt.date.fromisoformat(published.strip()[:10])
+            return dt.date.fromisoformat(value[:10])
         except ValueError as exc:
             raise ValueError(f"publication date {published!r} is not ISO 8601") from exc
     raise TypeError(f"publication date must be a date, not {type(published).__name__}")
 
 
-def normalize(text: str, published: dt.date | None = None, *,
-              start: int | None = None, end: int | None = None) -> TimeValue:
-    """Normalize one time expression; ``value`` is None when it is vague, a duration, or relative
-    with no publication date. Offsets, when given, describe ``text`` and follow its trimming."""
+def normalize(text: str, published: dt.date | str | None = None, *, start: int | None = None,
+              end: int | None = None, tense: str | None = None, reference: str | None = None,
+              preposition: str | None = None, sentence: tuple[int, int] | None = None) -> TimeValue:
+    """Normalize one time expression. ``value`` (the calendar value) is None when it is a
+    duration, a set, vague, or relative with no publication date; ``timex`` is its TimeML value.
+    Offsets, when given, describe ``text`` and follow its trimming."""
     if (start is None) != (end is None):
         raise ValueError("give both start and end offsets, or neither")
     if start is not None and end - start != len(text):
@@ -262,81 +82,269 @@ def normalize(text: str, published: dt.date | None = None, *,
     if start is not None and trimmed:
         start += len(text) - len(text.lstrip())
         end -= len(text) - len(text.rstrip())
-    found = _resolve(trimmed, _as_date(published))
-    value, datatype = found if found else (None, None)
-    return TimeValue(text=trimmed, value=value, datatype=datatype, start=start, end=end)
+    anchor = _as_date(published)
+    try:
+        found = evaluate(trimmed, anchor, tense, reference, preposition) if trimmed else None
+    except (ValueError, KeyError, IndexError, OverflowError):  # an odd form must not cost the article
+        found = None
+    if found is None:
+        return TimeValue(text=trimmed, start=start, end=end, sentence=sentence)
+    calendar = calendar_value(found.value) if found.type in DATING_TYPES else None
+    if found.value == "PRESENT_REF" and anchor is not None:  # "now": the day the article speaks of
+        calendar = (anchor.isoformat(), "date")
+    value, datatype = calendar if calendar else (None, None)
+    return TimeValue(text=trimmed, value=value, datatype=datatype, start=start, end=end,
+                     timex=found.value, type=found.type, mod=found.mod, sentence=sentence)
 
 
-def _resolve(text: str, published: dt.date | None) -> tuple[str, str] | None:
-    s, lex = _canonical(text), _lexicon()
-    if not s or set(re.findall(r"[a-z]+", s)) & lex["vague"]:
-        return None
-    if _patterns()["anaphoric"].search(s):
-        return None  # "the next day", "the last year": anaphoric or a duration, not deictic
-    s, narrowed = _strip(s)
-    found = _absolute(s)
-    if found is None and published is not None:
-        found = _relative(s, published, narrowed)
-    return found
+def is_non_time(time: TimeValue) -> bool:
+    """A duration, a set, an age or a yearless holiday: nothing is dated by it. A duration that
+    reaches back or ahead from now ('in the previous 24 hours') does place what happened in it."""
+    if time.type == "DURATION":
+        return not _ANCHORED_SPAN.match(time.text)
+    if time.type == "SET":
+        return True
+    if time.type is None:
+        return _is_age(time.text) or _is_unit_count(time.text)
+    return False
 
 
-def find_times(doc, published: dt.date | None = None) -> list[TimeValue]:
-    """Time expressions of a parsed Doc, from its DATE and TIME entities, in text order.
+def dates_something(time: TimeValue) -> bool:
+    """Can this time be the time of an event (a date, a time of day, or a vague date)?"""
+    return not is_non_time(time)
+
+
+def _is_age(text: str) -> bool:
+    lowered = text.lower()
+    return any(marker in lowered for marker in timex_lexicon().age_markers)
+
+
+def _is_unit_count(text: str) -> bool:
+    """'hours', 'three and a half years', 'months-long'; or a holiday with no calendar rule."""
+    lex = timex_lexicon()
+    count = rf"(?:[\d.,/]+|{lex.number_word}|{alternation(lex.vague_counts)}|and|half|or|to|more|than|nearly|about)"
+    lowered = text.lower().strip()
+    return bool(re.fullmatch(rf"(?:{count}[\s-]+)*(?:{lex.unit})(?:[\s-]+long)?", lowered)) or (
+        lex.holidays.get(lowered, "") is None)
+
+
+# --- finding them in a parsed article ----------------------------------------------------
+
+def find_times(doc: Doc, published: dt.date | str | None = None) -> list[TimeValue]:
+    """Time expressions of a parsed Doc, in text order, each with its sentence and values.
 
     An entity with no value of its own but with calendar dates inside ("between 2014 and 2017")
     yields those dates with their own offsets. An entity of another label counts only when it is
     a full date or month ("9 September 2021" tagged EVENT), never a bare number like "2000".
-    Spans are not widened: "the worst in 2 years" gives the duration "2 years", with no value.
     """
-    published = _as_date(published)
+    anchor = _as_date(published)
+    spans = _candidate_spans(doc)
     found: list[TimeValue] = []
-    for ent in entities(doc):
-        is_time = ent.label_ in TIME_LABELS
-        if not is_time and not _DIGIT.search(ent.text):
-            continue  # every full date or month has a year in digits
+    reference = None
+    for start, end, is_time in spans:
+        text = text_of(doc)[start:end]
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            continue
+        sent = sentence_of(doc, span.start)
+        sentence = (sent.start_char, sent.end_char)
         # Other labels get no publication date: "May" as a PERSON must not become a month.
-        time = normalize(ent.text, published if is_time else None,
-                         start=ent.start_char, end=ent.end_char)
+        # Only the cues an expression can use, so that the same words hit the same cached value.
+        preposition = _preposition_before(doc, span)
+        cues = {"tense": tense_of(span), "sentence": sentence,
+                "reference": reference if _USES_REFERENCE.search(text) else None,
+                "preposition": preposition if preposition in ("since", "until", "till") else None}
+        time = normalize(text, anchor if is_time else None, start=start, end=end, **cues)
         if not is_time:
             if time.datatype in ("date", "gYearMonth"):
                 found.append(time)
             continue
-        inner = [] if time.value else _inner_dates(ent.text, ent.start_char)
-        if not inner and is_non_time(time):
-            continue
-        found.extend(inner or [time])
+        if time.timex is None:
+            parts = _parts(text, start, anchor, cues)
+            if parts or _skip_unvalued(time):
+                found.extend(parts)
+                continue
+        if time.type == "DURATION" and _is_age(text) and time.timex:
+            continue  # an age: a property of a person, not a time of the story
+        found.append(time if time.type else replace(time, type="DATE"))  # a date we cannot place
+        if time.type in DATING_TYPES and time.timex and time.timex[:1].isdigit() and not _ANAPHORIC.search(text):
+            reference = time.timex
     return sorted(found, key=lambda t: (t.start, t.end))
 
 
-def is_non_time(time: TimeValue) -> bool:
-    """An age, a duration or a yearless holiday: the model says DATE, but nothing is dated by it."""
-    if time.value:
+def _skip_unvalued(time: TimeValue) -> bool:
+    """A bare number the model called a date ('Kopp, 44,'), an age, or a count of units."""
+    return bool(re.fullmatch(r"[\d.,]+", time.text)) or _is_age(time.text) or not _DIGIT.search(time.text) and (
+        _is_unit_count(time.text))
+
+
+def _candidate_spans(doc: Doc) -> list[tuple[int, int, bool]]:
+    """(start, end, is a time label) of every time entity, trimmed to TimeML's extent (no leading
+    preposition, no possessive), plus the extra time words outside them."""
+    text = text_of(doc)
+    out, taken = [], []
+    for ent in entities(doc):
+        is_time = ent.label_ in TIME_LABELS
+        if not is_time and not _DIGIT.search(ent.text):
+            continue  # every full date or month has a year in digits
+        start, end = ent.start_char, ent.end_char
+        if is_time:
+            lead = _LEADING.match(text, start, end)
+            if lead and lead.end() < end:
+                start = lead.end()
+            if text[start:end].lower().endswith(("'s", "\u2019s")):
+                end -= 2
+        out.append((start, end, is_time))
+        taken.append((ent.start_char, ent.end_char))
+    pattern = _extra_pattern()
+    reached = 0
+    for at in _extra_starts().finditer(text):  # try the pattern only where one of its phrases can start
+        if at.start() < reached:
+            continue
+        m = pattern.match(text, at.start())
+        if m is None:
+            continue
+        start, end = m.span()
+        reached = end
+        if any(s < end and start < e for s, e in taken) or not _is_time_word(doc, start, end):
+            continue
+        out.append((start, end, True))
+        taken.append((start, end))
+    return _joined(text, sorted(out))
+
+
+def _joined(text: str, spans: list[tuple[int, int, bool]]) -> list[tuple[int, int, bool]]:
+    """Widen spans to TimeML's extent: a day part after a weekday ('Tuesday night'), a narrowing
+    before a date ('earlier yesterday'), a clock time and its day ('9 a.m. Tuesday')."""
+    lex = timex_lexicon()
+    out: list[tuple[int, int, bool]] = []
+    for start, end, is_time in spans:
+        if is_time:
+            after = re.match(rf"\s+(?:{lex.day_part})\b", text[end:end + 20], re.IGNORECASE)
+            if after and re.search(rf"(?:{lex.weekday}|yesterday|today|tomorrow)$", text[start:end], re.IGNORECASE):
+                end += after.end()
+            before = re.search(r"\b(?:early|earlier|late|later|every|each)\s+$", text[max(0, start - 10):start],
+                               re.IGNORECASE)
+            if before:
+                start -= len(before.group(0))
+        if out and is_time and out[-1][2] and re.fullmatch(r"[ ,]{1,2}|\s+on\s+", text[out[-1][1]:start]) and (
+                _CLOCK_END.search(text[out[-1][0]:out[-1][1]])):
+            out[-1] = (out[-1][0], end, True)
+            continue
+        out.append((start, end, is_time))
+    return out
+
+
+_CLOCK_END = re.compile(r"(?:[ap]\.?m\.?|noon|midnight|\d:\d\d)(?:\s+[A-Z]{2,4})?$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _extra_starts() -> re.Pattern[str]:
+    """Where a phrase of _extra_pattern can start: one of its first words, or a digit."""
+    lex = timex_lexicon()
+    phrases = [*_EXTRA_WORDS, *lex.sets, *lex.holidays, *lex.number_of, *lex.vague_counts,
+               "every", "each", "at least", "more than", "less than", "over", "about", "nearly", "almost",
+               "up to", "some"]
+    first = alternation({p.split()[0] for p in phrases})
+    return re.compile(rf"(?<![\w-])(?:(?:{first})(?![\w-])|\d)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _extra_pattern() -> re.Pattern[str]:
+    lex = timex_lexicon()
+    words = [*_EXTRA_WORDS, *lex.sets, *(h for h, rule in lex.holidays.items() if rule)]
+    units = r"(?:day|week|month|year|quarter|hour|night|morning|evening|" + lex.weekday + "|" + lex.month + ")"
+    count = _COUNTED_WORDS.format(number="|".join(w for w in lex.number_of if len(w) > 2))
+    bound = r"(?:(?:at least|more than|less than|over|about|nearly|almost|up to|some)\s+)?"
+    duration = rf"{bound}{count}\s+(?:more\s+)?(?:{lex.unit})(?:\s+(?:ago|earlier|later))?"
+    return re.compile(rf"(?<![\w-])(?:(?:every|each)\s+(?:other\s+)?{units}|{alternation(words)}|{duration})(?![\w-])",
+                      re.IGNORECASE)
+
+
+def _is_time_word(doc: Doc, start: int, end: int) -> bool:
+    """The word is used as a time: an adverb or a noun phrase, not 'later versions', 'daily newspaper'."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
         return False
-    lex = _lexicon()
-    s = _canonical(time.text)
-    if lex["age_re"].search(s):
-        return True
-    s, _ = _strip(s)
-    s = re.sub(r"^(?:the|a|an)\s+", "", s)
-    return bool(lex["duration_re"].match(s)) or s in lex["holidays"]
+    root = span.root
+    if root.lower_ in _ADJECTIVES:
+        return root.dep_ == "amod" and root.head.pos_ == "NOUN"
+    if root.lower_ in timex_lexicon().sets:
+        return root.pos_ == "ADV" or root.dep_ in ("advmod", "npadvmod") or root.lower_ in (
+            "daily", "weekly", "monthly", "nightly", "hourly")
+    if root.lower_ in ("earlier", "later"):
+        nxt = doc[root.i + 1] if root.i + 1 < len(doc) else None
+        return root.pos_ == "ADV" and root.dep_ == "advmod" and not (nxt is not None and nxt.lower_ == "than")
+    return True
 
 
-def _inner_dates(text: str, offset: int) -> list[TimeValue]:
-    """Calendar forms inside a longer, unparsed expression, unless the expression is vague."""
-    if set(re.findall(r"[a-z]+", text.lower())) & _lexicon()["vague"]:
-        return []
-    lowered = text.lower()
-    if len(lowered) != len(text):  # offsets would not line up
-        return []
-    times, taken = [], []
-    for kind, pattern in _absolute_patterns():
-        for m in pattern.finditer(lowered):
-            if any(s < m.end() and m.start() < e for s, e in taken):
-                continue
-            found = _from_match(kind, m)
-            if found:
-                taken.append(m.span())
-                b, e = m.start() + offset, m.end() + offset
-                times.append(TimeValue(text=text[m.start():m.end()], value=found[0],
-                                       datatype=found[1], start=b, end=e))
-    return times
+def tense_of(span: Span) -> str | None:
+    """PAST or FUTURE from the verb that governs the span (its aspect and auxiliaries), else None.
+    A time that names a thing ('the June agreement') says nothing of the clause's tense."""
+    root = span.root
+    if root.dep_ in ("compound", "poss", "amod", "nmod", "nummod") and root.head.pos_ in ("NOUN", "PROPN"):
+        return None
+    return tense_of_verb(_governing_verb(root))
+
+
+def tense_of_verb(verb: Token | None) -> str | None:
+    if verb is None or verb.pos_ not in ("VERB", "AUX"):
+        return None
+    auxes = [c for c in verb.lefts if c.dep_ in ("aux", "auxpass")]  # English puts them first
+    if any(a.lower_ in _FUTURE_AUX or a.lower_ == "going" for a in auxes) or _going_to(verb):
+        return FUTURE
+    if verb.tag_ == "VB" and any(a.lower_ == "to" for a in auxes):
+        head = verb.head if verb.head.i != verb.i else None  # "is scheduled to close Monday"
+        return None if tense_of_verb(head) == PAST else FUTURE
+    if verb.tag_ in _PAST_TAGS or any(a.tag_ in _PAST_TAGS for a in auxes):
+        return PAST
+    if verb.tag_ == "VBN" and verb.dep_ == "acl":
+        return PAST  # "the record set on Aug. 6", "the quarter ended Oct. 31"
+    if verb.tag_ == "VBN" and any(a.lemma_ == "have" for a in auxes):
+        return PAST  # "has fallen since June"
+    return None
+
+
+def _governing_verb(token: Token) -> Token | None:
+    hops = 0
+    while hops < 8:
+        if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("aux", "auxpass"):
+            return token
+        if token.head.i == token.i:
+            return None
+        token, hops = token.head, hops + 1
+    return None
+
+
+def _going_to(verb: Token) -> bool:
+    return verb.head.lower_ == "going" and verb.dep_ == "xcomp"
+
+
+def _parts(text: str, offset: int, anchor: dt.date | None, cues: dict) -> list[TimeValue]:
+    """The times inside an expression that has no value as a whole: 'between 2014 and 2017',
+    'Sept. 14 to Thursday', 'the quarter ended Sept. 30', 'Friday to December' (each part is kept
+    only if it has a value of its own)."""
+    pieces, at, joins = [], 0, [""]
+    for m in _JOINS.finditer(text):
+        pieces.append((at, m.start()))
+        joins.append(m.group(0).strip().lower())
+        at = m.end()
+    pieces.append((at, len(text)))
+    out = []
+    for (b, e), join in zip(pieces, joins) if len(pieces) > 1 else []:
+        lead = _LEADING.match(text, b, e)
+        b = lead.end() if lead and lead.end() < e else b
+        tense = PAST if join.endswith("ended") else cues["tense"]  # "the year ended March 31"
+        time = normalize(text[b:e], anchor, start=offset + b, end=offset + e, **{**cues, "tense": tense})
+        if time.timex:
+            out.append(time)
+    return out
+
+
+def _preposition_before(doc: Doc, span: Span) -> str | None:
+    """The preposition that heads the expression: 'since' in 'since Jan. 13'."""
+    first = span[0]
+    if first.pos_ == "ADP":
+        return first.lower_
+    before = doc[span.start - 1] if span.start else None
+    return before.lower_ if before is not None and before.pos_ in ("ADP", "SCONJ") else None

@@ -330,9 +330,9 @@ def _validate_record(record: object) -> dict[str, str | None] | str:
         fields[field] = " ".join(value.split()) if value and value.strip() else None
     if fields["url"] and not _is_web_url(fields["url"]):
         return f'"url" is not an absolute http(s) URL: {fields["url"]!r}'
-    if fields["published"] and not _is_iso_date(fields["published"]):
+    if fields["published"] and not _is_iso_date(fields["published"], partial=True):
         return (f'"published" is not an ISO 8601 date or date-time: {fields["published"]!r} '
-                f'(expected e.g. 2025-03-05 or 2025-03-05T10:00:00Z)')
+                f'(expected e.g. 2025-03-05, 2025-03-05T10:00:00Z, or a month or year: 2025-03, 2025)')
     return fields
 
 
@@ -341,8 +341,12 @@ def _is_web_url(value: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc) and not re.search(r"\s", value)
 
 
-def _is_iso_date(value: str) -> bool:
-    """YYYY-MM-DD or an ISO 8601 date-time (calendar dates only, as xsd:date/dateTime need)."""
+def _is_iso_date(value: str, partial: bool = False) -> bool:
+    """YYYY-MM-DD or an ISO 8601 date-time (calendar dates only, as xsd:date/dateTime need); with
+    `partial`, also a month or a year ('2021-12', '2021': xsd:gYearMonth, xsd:gYear), as feeds
+    and archives often date an article no closer than that."""
+    if partial and (re.fullmatch(r"\d{4}", value) or re.fullmatch(r"\d{4}-(?:0[1-9]|1[0-2])", value)):
+        return True
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}(?:[T ].+)?", value):
         return False
     try:

@@ -14,7 +14,9 @@ from pyoxigraph import Literal, NamedNode, Quad
 from kg.rdf import iris
 from kg.rdf.mapping import ArticleGraph, decimal, entity_node, integer, term, text
 from kg.rdf.roles import role_label
+from kg.rdf.times import add_event_time, time_literal
 from kg.records import (
+    FROM_PUBLICATION,
     Argument,
     EventLink,
     EventRecord,
@@ -38,10 +40,6 @@ def confidence(value: float) -> Literal:
 
 def number(value: float) -> Literal:
     return integer(int(value)) if float(value).is_integer() else decimal(value)
-
-
-def time_literal(value: str, datatype: str | None) -> Literal:
-    return Literal(value, datatype=term(XSD[datatype])) if datatype else Literal(value)
 
 
 def add_events(g: ArticleGraph, events: list[EventRecord], where: EntityLocator) -> list[EventSignature]:
@@ -81,18 +79,20 @@ def add_events(g: ArticleGraph, events: list[EventRecord], where: EntityLocator)
                 if arg.role == "speaker":
                     g.add(node, KG.hasAgent, entity_node(key))
                 names.setdefault(arg.role, []).append(where.labels[key])
-        if ev.time is not None:
-            g.add(node, KG.timeText, text(ev.time.text))
-            if ev.time.value:
-                g.add(node, SEM.hasTimeStamp, time_literal(ev.time.value, ev.time.datatype))
+        add_event_time(g, node, ev.time)
         if ev.quote:
             g.add(node, KG.quotation, text(ev.quote))
         for q in ev.quantities:
             add_quantity(g, q, ev.sentence, node)
         g.add(node, RDFS.label, text(event_label(ev, names)))
         signatures.append(EventSignature(node.value, ev.doc_id, ev.type, frozenset(actors), frozenset(places),
-                                         ev.time.value if ev.time else None, ev.status))
+                                         _stated_time(ev), ev.status))
     return signatures
+
+
+def _stated_time(ev: EventRecord) -> str | None:
+    """The time the text gives the event (a publication date says nothing of which event it is)."""
+    return ev.time.value if ev.time and ev.time.source != FROM_PUBLICATION else None
 
 
 def _with_handed_over_place(ev: EventRecord) -> EventRecord:
@@ -195,7 +195,7 @@ def event_label(ev: EventRecord, names: dict[str, list[str]]) -> str:
         amount = f"{_n(q.from_value)} → {_n(q.value)}" if q.from_value is not None else (
             f"{q.qualifier + ' ' if q.qualifier else ''}{_n(q.value if q.value is not None else q.min_value)}")
         extra.append(f"{amount} {q.unit}")
-    if ev.time is not None:
+    if ev.time is not None and ev.time.source != FROM_PUBLICATION:
         extra.append(ev.time.value or ev.time.text)
     extra.append(ev.status.lower())
     return f"{' '.join(parts)} ({'; '.join(extra)})"

@@ -78,6 +78,11 @@ def quantity(doc_id: str, start: int, end: int) -> URIRef:
     return URIRef(BASE + "id/quantity/" + _local(doc_id, start, end))
 
 
+def time_expression(doc_id: str, start: int, end: int) -> URIRef:
+    """A time expression of an article ('last June', 'P3Y'), named by its span."""
+    return URIRef(BASE + "id/time/" + _local(doc_id, start, end))
+
+
 def unnamed_source(doc_id: str, start: int, end: int) -> URIRef:
     """'a senior defense official': a speaker with no name, one per phrase."""
     return URIRef(BASE + "id/source/" + _local(doc_id, start, end))
@@ -93,7 +98,7 @@ def correction(text: str) -> URIRef:
 # An article's own nodes: its text and spans, its statements, and what `_local` names by a span
 # (entity keys are 'kind/slug', so a named event such as 'event/operation-x' does not match).
 _ARTICLE_SCOPED = re.compile(re.escape(BASE) + r"(doc/|id/(statement|same-event)/|"
-                             r"id/(event|quantity|source)/[^/]+/\d+-\d+(/|$))")
+                             r"id/(event|quantity|source|time)/[^/]+/\d+-\d+(/|$))")
 
 
 def is_article_scoped(iri: str) -> bool:

@@ -43,17 +43,21 @@ def integer(value: int) -> Literal:
 
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_PARTIAL_DATE = re.compile(r"\d{4}(?:-\d{2})?")
 _DATE_TIME = re.compile(r"(\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d)(\.\d+)?(Z|[+-]\d{2}:\d{2})?")
 
 
 def date_literal(value: str) -> Literal:
-    """An ISO 8601 date or date-time as xsd:date / xsd:dateTime (else a plain string).
+    """An ISO 8601 date or date-time as xsd:date / xsd:dateTime, a month or year as xsd:gYearMonth /
+    xsd:gYear (else a plain string).
 
     Typed values are written in canonical form ('.500' -> '.5', '+00:00' -> 'Z'), the form the
     store keeps: graph files and store then hold the very same literal.
     """
     if _DATE.fullmatch(value):
         return Literal(value, datatype=term(XSD.date))
+    if _PARTIAL_DATE.fullmatch(value):  # a month or a year: "2021-12", "2021"
+        return Literal(value, datatype=term(XSD.gYearMonth if len(value) == 7 else XSD.gYear))
     if m := _DATE_TIME.fullmatch(value):
         fraction = (m[2] or "").rstrip("0").rstrip(".")
         zone = "Z" if m[3] in ("+00:00", "-00:00") else (m[3] or "")
