@@ -184,3 +184,17 @@ def test_number_of_unit_before_the_value(nlp, text, value, unit, qualifier):
 ])
 def test_more_units_including_british_spellings(nlp, text, unit):
     assert extract(nlp, text)[0].unit == unit
+
+
+@pytest.mark.parametrize("text", ["Officials said the death toll was 12", "Prices rose to 94", "12"])
+def test_a_text_that_ends_in_a_number_is_read_without_error(nlp, text):
+    quantities = find_quantities(nlp(text))
+    assert all(0 <= q.start < q.end <= len(text) for q in quantities)
+
+
+def test_a_build_of_an_article_ending_in_a_number_succeeds(tmp_path):
+    from kg.build import build
+
+    (tmp_path / "a.txt").write_text("Officials in Baghdad said the death toll was 12", encoding="utf-8")
+    result = build([tmp_path / "a.txt"], tmp_path / "out", jobs=1, explorer=False)
+    assert result.errors == [] and result.counts["articles"] == 1

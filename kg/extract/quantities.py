@@ -112,7 +112,10 @@ def _text(doc: Doc, start: int, end: int) -> str:
 
 
 def _phrase_at(doc: Doc, start: int, limit: int, table) -> int:
-    """Length in tokens of the longest phrase of `table` starting at token `start` (0 if none)."""
+    """Length in tokens of the longest phrase of `table` starting at token `start` (0 if none, and
+    0 at or past `limit`: a number that ends its text has no token after it)."""
+    if start >= limit:
+        return 0
     token = lower_tokens(doc)[start]
     if token != token.rstrip() and token.strip() not in first_words(table):
         return 0  # a whole word that starts no phrase of the table
