@@ -179,6 +179,11 @@ class ArgumentFinder:
             if any(p is t for _, t in found):
                 continue
             role = rolemap.get(prep)
+            if role == "place_or_patient":  # "a rise in sales" / "shares fell in Tokyo"
+                ent = self.entity_of.get(p.i)
+                role = "place" if ent is not None and ent.label_ in self.lex.words("place_labels") else "patient"
+            if role == "none":
+                continue
             if role == "place" or (role is None and prep in self.lex.words("place_preps")):
                 if not skip_place:
                     found.append(("place", p))
@@ -191,13 +196,15 @@ class ArgumentFinder:
 
     def _verbal(self, m: TriggerMatch, found: list) -> None:
         v = m.token
-        subj_role = "speaker" if m.type == "Statement" else "agent"
+        subj_role = self.lex.subject_roles.get(m.type, "speaker" if m.type == "Statement" else "agent")
+        if subj_role == "patient" and any(c.dep_ == "dobj" for c in v.children):
+            subj_role = "agent"  # "prices fell" / "the company cut prices": a causer when there is an object
         subj, passive = subject(v, self.reporting)
         by_agent = [p for prep, p in preps(v) if prep == "by"]
         if subj is not None:
             found.append(("patient" if passive else subj_role, subj))
-        for p in by_agent:
-            found.append((subj_role, p))
+        for p in by_agent:  # "devastated by the storm": the causer acts, whatever the subject is
+            found.append(("agent" if subj_role == "patient" else subj_role, p))
         obj_role = self.lex.object_roles.get(m.type, "patient")
         if obj_role != "none":
             for c in v.children:

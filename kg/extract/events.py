@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Token
 from kg.extract.arguments import NON_REFERRING, PARTICIPANT_ROLES, ArgumentFinder
 from kg.extract.doctext import entities, sentence_of, text_of
 from kg.extract.status import find_status
-from kg.extract.triggers import Lexicon, TriggerMatch, load_lexicon, match_triggers
+from kg.extract.triggers import Lexicon, TriggerMatch, load_lexicon, match_triggers, token_matches
 from kg.records import Argument, EventRecord, Span
 
 __all__ = ["find_events"]
@@ -125,6 +125,20 @@ def _names_entity(args: list[Argument], finder: ArgumentFinder) -> bool:
     return any(a.role in PARTICIPANT_ROLES + ("place",) and (a.start, a.end) in ent_spans for a in args)
 
 
+def _with_participants(m: TriggerMatch, absorbed: list[TriggerMatch], finder: ArgumentFinder, lex: Lexicon,
+                       skipped: tuple[Span, ...]) -> tuple[TriggerMatch | None, list[Argument]]:
+    """The match and its arguments; a noun whose entry needs a named participant and has none
+    falls back to the word's next sense ('the advance of 3%' is no military advance), else to
+    nothing. A verb trigger folded into the noun ('a drone attack ... killed two') vouches for it."""
+    candidates = [m] + [alt for alt in token_matches(m.token, lex) if alt.entry is not m.entry
+                        and alt.type != m.type and m.entry.needs_participant]
+    for cand in candidates:
+        args = [a for a in finder.arguments(cand, absorbed) if not _overlaps(a.start, a.end, skipped)]
+        if not cand.entry.needs_participant or absorbed or _names_entity(args, finder):
+            return cand, args
+    return None, []
+
+
 def _trigger_span(doc: Doc, m: TriggerMatch) -> Span:
     first: Token = doc[m.start]
     last: Token = doc[m.end - 1]
@@ -144,10 +158,8 @@ def find_events(doc: Doc, doc_id: str, skipped: tuple[Span, ...] = ()) -> list[E
     for m in matches:
         if m.token.i in gone:
             continue
-        args = [a for a in finder.arguments(m, absorbed.get(m.token.i, []))
-                if not _overlaps(a.start, a.end, skipped)]
-        # a verb trigger folded into the noun ("a drone attack ... killed two soldiers") vouches for it
-        if m.entry.needs_participant and not absorbed.get(m.token.i) and not _names_entity(args, finder):
+        m, args = _with_participants(m, absorbed.get(m.token.i, []), finder, lex, skipped)
+        if m is None:
             continue
         start, end = _trigger_span(doc, m)
         sent = sentence_of(doc, m.token.i)
