@@ -182,6 +182,9 @@ class ArgumentFinder:
             if role == "place_or_patient":  # "a rise in sales" / "shares fell in Tokyo"
                 ent = self.entity_of.get(p.i)
                 role = "place" if ent is not None and ent.label_ in self.lex.words("place_labels") else "patient"
+            if role == "instrument_or_agent":  # "attacked with drones" / "clashed with militants"
+                ent = self.entity_of.get(p.i)
+                role = "agent" if ent is not None and ent.label_ in self.lex.words("actor_labels") else "instrument"
             if role == "none":
                 continue
             if role == "place" or (role is None and prep in self.lex.words("place_preps")):
@@ -197,8 +200,8 @@ class ArgumentFinder:
     def _verbal(self, m: TriggerMatch, found: list) -> None:
         v = m.token
         subj_role = self.lex.subject_roles.get(m.type, "speaker" if m.type == "Statement" else "agent")
-        if subj_role == "patient" and any(c.dep_ == "dobj" for c in v.children):
-            subj_role = "agent"  # "prices fell" / "the company cut prices": a causer when there is an object
+        if subj_role == "patient" and any(c.dep_ == "dobj" and not self._measure(c) for c in v.children):
+            subj_role = "agent"  # "prices fell 2%" / "the company cut prices": a causer when there is an object
         subj, passive = subject(v, self.reporting)
         by_agent = [p for prep, p in preps(v) if prep == "by"]
         if subj is not None:
@@ -208,12 +211,17 @@ class ArgumentFinder:
         obj_role = self.lex.object_roles.get(m.type, "patient")
         if obj_role != "none":
             for c in v.children:
-                if c.dep_ != "dobj":
+                if c.dep_ != "dobj" or self._measure(c):  # "lost 2%": a quantity, not a participant
                     continue
                 if m.entry.object_is_instrument:  # "launched 300 drones at Kyiv": the target is 'at'
                     found += [("patient", p) for t in [v] + conjuncts(c) for prep, p in preps(t)
                               if prep in TARGET_PREPS and not any(p is q for _, q in found)]
+                    found.append(("instrument", c))
                     continue
+                # "signed a contract with the ministry": the object's partner is the event's
+                rolemap = self.lex.preps.get(m.type, {})
+                found += [(rolemap[prep], p) for prep, p in preps(c)
+                          if rolemap.get(prep) in ("agent", "recipient") and not any(p is q for _, q in found)]
                 if c.lemma_.lower() in self.lex.words("transparent_nouns") and not any(
                         prep == "of" for prep, _ in preps(c)):
                     # "transfer control of X": the parser may hang 'of X' on the verb
@@ -227,6 +235,11 @@ class ArgumentFinder:
         self._add_preps(m, v, found)
         if m.entry.inverse:  # "Y replaced X" / "X was replaced by Y": X hands over to Y
             found[:] = [({"agent": "recipient", "patient": "agent"}.get(r, r), t) for r, t in found]
+
+    def _measure(self, tok: Token) -> bool:
+        """'lost 2%', 'fell 340 points', 'hit a new low': the object measures the change."""
+        return tok.like_num or tok.ent_type_ in NON_REFERRING or tok.lemma_.lower() in self.lex.words("@measures") \
+            or any(c.dep_ == "nummod" for c in tok.children)
 
     def _nominal(self, m: TriggerMatch, found: list) -> None:
         n = m.token
@@ -251,7 +264,7 @@ class ArgumentFinder:
         elif n.dep_ in ("dobj", "nsubjpass") and gov.lemma_.lower() in self.lex.words("light_verbs"):
             subj, _ = subject(gov, self.reporting)  # "Israel launched airstrikes on Gaza"
             if subj is not None and n.dep_ == "dobj":
-                found.append(("agent", subj))
+                found.append((self.lex.subject_roles.get(m.type, "agent"), subj))
             found += [("agent", p) for prep, p in preps(gov) if prep == "by"]
             self._add_preps(m, gov, found, skip_place=True)
         elif not any(r == "agent" for r, _ in found):

@@ -62,12 +62,11 @@ def _absorbed(matches: list[TriggerMatch], reporting: frozenset[str] = frozenset
     name one attack and one coup. Returns absorbed matches by keeper head index, and the
     head indices that were absorbed."""
     by_head = {m.token.i: m for m in matches}
-    into: dict[int, list[TriggerMatch]] = {}
-    gone: set[int] = set()
+    keeper_of: dict[int, int] = {}  # absorbed head -> the head that took it
 
     def absorb(keeper: TriggerMatch, other: TriggerMatch) -> None:
-        into.setdefault(keeper.token.i, []).append(other)
-        gone.add(other.token.i)
+        if keeper.token.i != other.token.i and other.token.i not in keeper_of:
+            keeper_of[other.token.i] = keeper.token.i
 
     for m in matches:
         tok = m.token
@@ -81,7 +80,7 @@ def _absorbed(matches: list[TriggerMatch], reporting: frozenset[str] = frozenset
                 continue
             head = _participle_head(tok, reporting) if m.type != "Statement" else None
             keeper = by_head.get(head.i) if head is not None else None
-            if keeper is not None and keeper.type == m.type and keeper.token.i not in gone:
+            if keeper is not None and keeper.type == m.type and keeper.token.i not in keeper_of:
                 absorb(keeper, m)
             continue
         t = tok
@@ -93,7 +92,19 @@ def _absorbed(matches: list[TriggerMatch], reporting: frozenset[str] = frozenset
             if keeper is not None and keeper.is_verbal and keeper.type == m.type:
                 absorb(keeper, m)
                 break
-    return into, gone
+    # "the flight will take off for a charity flight": what went into an absorbed match goes
+    # on to the match that kept it
+    into: dict[int, list[TriggerMatch]] = {}
+    for i in sorted(keeper_of):
+        root, seen = keeper_of[i], {i}
+        while root in keeper_of and root not in seen:
+            seen.add(root)
+            root = keeper_of[root]
+        if root in seen:  # two matches absorbing each other: the first keeps
+            del keeper_of[i]
+            continue
+        into.setdefault(root, []).append(by_head[i])
+    return into, set(keeper_of)
 
 
 def _quote(sentence_text: str, offset: int, trigger: Span) -> str | None:

@@ -85,6 +85,7 @@ class Lexicon:
     lists: dict[str, frozenset[str]] = field(default_factory=dict)
     subject_roles: dict[str, str] = field(default_factory=dict)  # event type -> role of the subject
     fixed_expressions: tuple[tuple[str, ...], ...] = ()  # lemma sequences that are never triggers
+    lemmas: frozenset[str] = frozenset()  # every lemma with an entry, to skip most words at once
 
     def words(self, name: str) -> frozenset[str]:
         return self.lists.get(name, frozenset())
@@ -203,7 +204,8 @@ def parse_lexicon(data, source: str = LEXICON_FILE) -> Lexicon:
     ordered = {k: tuple(sorted(v, key=lambda e: -e.specificity)) for k, v in entries.items()}
     return Lexicon(entries=ordered, preps=preps, object_roles=object_roles,
                    confidence=dict(data.get("confidence") or {}), status=status, lists=lists,
-                   subject_roles=subject_roles, fixed_expressions=tuple(fixed))
+                   subject_roles=subject_roles, fixed_expressions=tuple(fixed),
+                   lemmas=frozenset(lemma for _, lemma in ordered))
 
 
 @lru_cache(maxsize=1)

@@ -9,7 +9,7 @@ modifiers of another noun and fixed expressions ("in order to") are never trigge
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
 
@@ -69,7 +69,8 @@ def expand_objects(objs: list[Token], lex: Lexicon) -> list[Token]:
                 continue
             seen.append(t)
             stack.extend(c for c in t.children if c.dep_ in ("conj", "compound"))
-            if t.lemma_.lower() in lex.words("transparent_nouns") | lex.words("partitive_heads"):
+            if t.lemma_.lower() in lex.words("transparent_nouns") | lex.words("partitive_heads") or t.like_num \
+                    or t.ent_type_ in ("MONEY", "CARDINAL", "QUANTITY", "PERCENT"):  # "$11bn of deals"
                 stack.extend(p for c in t.children if c.dep_ == "prep" and c.lower_ == "of"
                              for p in c.children if p.dep_ == "pobj")
     return seen
@@ -176,12 +177,15 @@ def _kind(tok: Token) -> str | None:
         return "verb"
     if tok.pos_ in ("NOUN", "PROPN"):
         return "noun"
+    if tok.pos_ == "ADJ" and tok.dep_ in ("dobj", "pobj", "nsubj", "nsubjpass"):
+        return "noun"  # "hit a new low": an adjective the parser left heading a noun phrase
     return None
 
 
-def _modifier_only(tok: Token, kind: str) -> bool:
+def _modifier_only(tok: Token, kind: str, hyphenated: bool = False) -> bool:
     """'the withdrawal maps', 'a state-sanctioned union': the word describes another noun."""
-    if kind == "verb" and tok.i > 0 and tok.doc[tok.i - 1].text == "-" and not tok.doc[tok.i - 1].whitespace_:
+    if kind == "verb" and not hyphenated and tok.i > 0 and tok.doc[tok.i - 1].text == "-" \
+            and not tok.doc[tok.i - 1].whitespace_:
         return True
     return kind == "noun" and tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN") \
         and tok.head.i > tok.i
@@ -199,21 +203,40 @@ def _in_fixed_expression(tok: Token, lex: Lexicon) -> bool:
     return False
 
 
-def token_matches(tok: Token, lex: Lexicon) -> Iterator[TriggerMatch]:
-    """Every lexicon entry this token satisfies, most specific first."""
+def hyphenated_lemma(doc: Doc, i: int) -> tuple[str, int] | None:
+    """'sell-off', 're-elect', 'bail-out': the tokenizer splits them; the word on the other side
+    of the hyphen and this word's lemma make the lexicon's lemma. Returns it and the span's
+    other end."""
+    texts, lemmas = token_words(doc)
+    if i >= 2 and texts[i - 1] == "-" and not doc[i - 2].whitespace_ and not doc[i - 1].whitespace_:
+        return f"{texts[i - 2].lower()}-{lemmas[i]}", i - 2
+    if i + 2 < len(doc) and texts[i + 1] == "-" and not doc[i].whitespace_ and not doc[i + 1].whitespace_:
+        return f"{lemmas[i]}-{texts[i + 2].lower()}", i + 2
+    return None
+
+
+def token_matches(tok: Token, lex: Lexicon, hyphenated: tuple[str, int] | None = None) -> Iterator[TriggerMatch]:
+    """Every lexicon entry this token satisfies, most specific first; `hyphenated` is the lemma
+    of the hyphenated word the token heads ('sell-off') and its other end, when that is the one
+    to look up."""
     kind = _kind(tok)
-    if kind is None or tok.ent_type_ in lex.words("no_trigger_labels") or _modifier_only(tok, kind):
+    if kind is None or tok.ent_type_ in lex.words("no_trigger_labels") or _modifier_only(tok, kind, bool(hyphenated)):
         return
     if lex.fixed_expressions and _in_fixed_expression(tok, lex):
         return
-    for e in lex.entries.get((kind, tok.lemma_.lower()), ()):
+    for e in lex.entries.get((kind, hyphenated[0] if hyphenated else tok.lemma_.lower()), ()):
         m = _verb_match(tok, e, lex) if kind == "verb" else _noun_match(tok, e, lex)
         if m is not None:
-            yield m
+            yield replace(m, start=min(m.start, hyphenated[1]), end=max(m.end, hyphenated[1] + 1)) if hyphenated else m
 
 
 def match_token(tok: Token, lex: Lexicon) -> TriggerMatch | None:
-    """The first lexicon entry this token satisfies, or None."""
+    """The first lexicon entry this token (or the hyphenated word it ends) satisfies, or None."""
+    hyphenated = hyphenated_lemma(tok.doc, tok.i)
+    if hyphenated is not None and hyphenated[0] in lex.lemmas:
+        found = next(token_matches(tok, lex, hyphenated), None)
+        if found is not None:
+            return found
     return next(token_matches(tok, lex), None)
 
 
@@ -221,8 +244,10 @@ def match_triggers(doc: Doc, lex: Lexicon) -> list[TriggerMatch]:
     """All trigger matches of a Doc, one per head token, after removing the words that only
     license another trigger ('reduce military deployments': one event, not two) and verbs like
     'agreed to withdraw' whose complement is itself the event."""
-    lemmas = {lemma for _, lemma in lex.entries}  # most words trigger nothing: test that first
-    candidates = (doc[i] for i, lemma in enumerate(token_words(doc)[1]) if lemma in lemmas)
+    texts, lemmas = token_words(doc)  # most words trigger nothing: test that first
+    candidates = (doc[i] for i, lemma in enumerate(lemmas) if lemma in lex.lemmas or (
+        i > 1 and texts[i - 1] == "-" and f"{texts[i - 2].lower()}-{lemma}" in lex.lemmas) or (
+        i + 2 < len(lemmas) and texts[i + 1] == "-" and f"{lemma}-{texts[i + 2].lower()}" in lex.lemmas))
     matches = [m for m in (match_token(t, lex) for t in candidates) if m is not None]
     nouns = {m.token.i for m in matches if not m.is_verbal}
     # "launched airstrikes": the noun names the event, the light verb only its agent
