@@ -238,8 +238,7 @@ class ArgumentFinder:
 
     def _measure(self, tok: Token) -> bool:
         """'lost 2%', 'fell 340 points', 'hit a new low': the object measures the change."""
-        return tok.like_num or tok.ent_type_ in NON_REFERRING or tok.lemma_.lower() in self.lex.words("@measures") \
-            or any(c.dep_ == "nummod" for c in tok.children)
+        return tok.like_num or tok.ent_type_ in NON_REFERRING or tok.lemma_.lower() in self.lex.words("@measures")
 
     def _nominal(self, m: TriggerMatch, found: list) -> None:
         n = m.token

@@ -111,6 +111,38 @@ def _pick(doc: Doc, ev: EventRecord, items: list, spans, single: bool):
     return None
 
 
+def _ancestors(tok: Token) -> list[Token]:
+    chain = [tok]
+    while chain[-1].head.i != chain[-1].i and len(chain) <= MAX_GOVERNING_HOPS:
+        chain.append(chain[-1].head)
+    return chain
+
+
+def _phrase_times(doc: Doc, events: list[EventRecord], free: list[TimeValue]) -> dict[int, TimeValue]:
+    """A time no trigger governs, shared with one event inside a phrase below the clause's verb:
+    'in the face of the advance of ISIS in 2014, the army has undergone a restructuring' dates
+    the advance (the time and the advance meet in 'the near-disintegration ...'), not the
+    restructuring (they meet only at the verb)."""
+    out: dict[int, TimeValue] = {}
+    triggers = [_token(doc, ev.trigger_start, ev.trigger_end) for ev in events]
+    for t in free:
+        root = _token(doc, t.start, t.end) if t.start is not None else None
+        if root is None or is_dateline(doc, t):
+            continue
+        above = {a.i: depth for depth, a in enumerate(reversed(_ancestors(root)))}
+        best: list[tuple[int, int]] = []  # (depth of the meeting word, event index)
+        for k, ev in enumerate(events):
+            if triggers[k] is None or not (ev.sentence[0] <= t.start and t.end <= ev.sentence[1]):
+                continue
+            meet = next((a for a in _ancestors(triggers[k]) if a.i in above), None)
+            if meet is not None and meet.pos_ not in ("VERB", "AUX"):
+                best.append((above[meet.i], k))
+        best.sort(reverse=True)
+        if best and (len(best) == 1 or best[0][0] > best[1][0]) and best[0][1] not in out:
+            out[best[0][1]] = t
+    return out
+
+
 def attach(doc: Doc, events: list[EventRecord], times: list[TimeValue],
            quantities: list[Quantity]) -> list[EventRecord]:
     """Events with their time and quantities filled in."""
@@ -120,6 +152,7 @@ def attach(doc: Doc, events: list[EventRecord], times: list[TimeValue],
     owned = _own_times(doc, events, times)
     taken = {id(t) for ts in owned.values() for t in ts}
     free = [t for t in times if id(t) not in taken]  # times no event trigger governs
+    in_phrase = _phrase_times(doc, events, free)
     counts = [q for q in quantities if not is_measure(q)]
     out = []
     for k, ev in enumerate(events):
@@ -129,8 +162,8 @@ def attach(doc: Doc, events: list[EventRecord], times: list[TimeValue],
         loose = [t for t in free if not is_dateline(doc, t)]
         # a dateline only when nothing else of the sentence dates the event
         time = ev.time or (own[0] if own else None) or _pick(
-            doc, ev, loose, [(t.start, t.end) for t in loose], single) or (mine[0] if mine else None) or _pick(
-            doc, ev, free, [(t.start, t.end) for t in free], single)
+            doc, ev, loose, [(t.start, t.end) for t in loose], single) or in_phrase.get(k) or (
+            mine[0] if mine else None) or _pick(doc, ev, free, [(t.start, t.end) for t in free], single)
         qs = [q for q in counts if ev.sentence[0] <= q.start and q.end <= ev.sentence[1]]
         if not single:
             qs = [q for q in qs if _pick(doc, ev, [q], [(q.start, q.end)], False)]
