@@ -31,10 +31,12 @@ class ArgumentFinder:
         self.doc, self.lex = doc, lex
         self.reporting = lex.words("reporting_verbs")
         self.entity_of: dict[int, Span] = {}
+        self.entity_spans: set[tuple[int, int]] = set()  # character spans of the referring entities
         for ent in entities(doc):
             if ent.label_ not in NON_REFERRING:
-                for t in ent:
-                    self.entity_of[t.i] = ent
+                self.entity_spans.add((ent.start_char, ent.end_char))
+                for i in range(ent.start, ent.end):
+                    self.entity_of[i] = ent
 
     # --- fillers ------------------------------------------------------------------------------
 

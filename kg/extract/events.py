@@ -12,8 +12,8 @@ import re
 
 from spacy.tokens import Doc, Token
 
-from kg.extract.arguments import NON_REFERRING, PARTICIPANT_ROLES, ArgumentFinder
-from kg.extract.doctext import entities, sentence_of, text_of
+from kg.extract.arguments import PARTICIPANT_ROLES, ArgumentFinder
+from kg.extract.doctext import sentence_of, text_of
 from kg.extract.status import find_status
 from kg.extract.triggers import Lexicon, TriggerMatch, load_lexicon, match_triggers, token_matches
 from kg.records import Argument, EventRecord, Span
@@ -57,7 +57,8 @@ def _participle_head(tok: Token, reporting: frozenset[str]) -> Token | None:
     return head
 
 
-def _absorbed(matches: list[TriggerMatch], reporting: frozenset[str] = frozenset()) -> tuple[dict[int, list[TriggerMatch]], set[int]]:
+def _absorbed(matches: list[TriggerMatch], reporting: frozenset[str] = frozenset(),
+              continues: dict[str, frozenset[str]] | None = None) -> tuple[dict[int, list[TriggerMatch]], set[int]]:
     """One event per happening: 'the drone strike that killed X' and 'seized power in a coup'
     name one attack and one coup. Returns absorbed matches by keeper head index, and the
     head indices that were absorbed."""
@@ -80,7 +81,9 @@ def _absorbed(matches: list[TriggerMatch], reporting: frozenset[str] = frozenset
                 continue
             head = _participle_head(tok, reporting) if m.type != "Statement" else None
             keeper = by_head.get(head.i) if head is not None else None
-            if keeper is not None and keeper.type == m.type and keeper.token.i not in keeper_of:
+            # "struck a base, wounding four": the wounding is the attack's, as "killing" would be
+            same = keeper is not None and (keeper.type == m.type or keeper.type in (continues or {}).get(m.type, ()))
+            if same and keeper.token.i not in keeper_of:
                 absorb(keeper, m)
             continue
         t = tok
@@ -132,8 +135,7 @@ def _confidence(m: TriggerMatch, args: list[Argument], lex: Lexicon) -> float:
 def _names_entity(args: list[Argument], finder: ArgumentFinder) -> bool:
     """A nominal trigger is an event when it names a participant or a place by name ('a truce
     in Gaza', 'the meeting of the Contact Group'), not when it is a bare common noun."""
-    ent_spans = {(e.start_char, e.end_char) for e in entities(finder.doc) if e.label_ not in NON_REFERRING}
-    return any(a.role in PARTICIPANT_ROLES + ("place",) and (a.start, a.end) in ent_spans for a in args)
+    return any(a.role in PARTICIPANT_ROLES + ("place",) and (a.start, a.end) in finder.entity_spans for a in args)
 
 
 def _with_participants(m: TriggerMatch, absorbed: list[TriggerMatch], finder: ArgumentFinder, lex: Lexicon,
@@ -163,8 +165,8 @@ def find_events(doc: Doc, doc_id: str, skipped: tuple[Span, ...] = ()) -> list[E
         raise ValueError(f"document {doc_id!r}: find_events needs a Doc parsed by a pipeline with a parser")
     lex = load_lexicon()
     finder = ArgumentFinder(doc, lex)
-    matches = [m for m in match_triggers(doc, lex) if not _overlaps(*_trigger_span(doc, m), skipped)]
-    absorbed, gone = _absorbed(matches, lex.words("reporting_verbs"))
+    matches = [m for m in match_triggers(doc, lex) if not (skipped and _overlaps(*_trigger_span(doc, m), skipped))]
+    absorbed, gone = _absorbed(matches, lex.words("reporting_verbs"), lex.continues)
     records = []
     for m in matches:
         if m.token.i in gone:

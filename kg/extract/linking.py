@@ -6,7 +6,8 @@ head chain reaches the trigger), or when it is the only event of the sentence. A
 the event whose trigger governs it most closely: "since Russia's invasion in February 2022" dates
 the invasion, not the clause around it. A dateline ("KYIV, June 11 -") is the last resort, after
 the sentence's own time. Money and percentages (quantities.is_measure) are data of the article,
-not numbers of an event, so they attach to no event and get no place or actor.
+not numbers of an event, so they attach to no event and get no place or actor, except events of
+change and exchange (kg/data/triggers.yaml `measured_classes`: "shares fell 3%").
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from spacy.tokens import Doc, Token
 
 from kg.extract.doctext import sentence_of, text_of
 from kg.extract.quantities import is_measure
+from kg.extract.triggers import load_lexicon
 from kg.ontology import coarse_of
 from kg.records import EventRecord, Mention, Quantity, QuantityFacts, TimeValue
 
@@ -143,6 +145,27 @@ def _phrase_times(doc: Doc, events: list[EventRecord], free: list[TimeValue]) ->
     return out
 
 
+def _quantity_owners(doc: Doc, events: list[EventRecord], quantities: list[Quantity]) -> dict[int, int]:
+    """Each quantity's own event: the first trigger up its head chain ('after China Eastern bought
+    20 jets for $1.4 billion, shares fell 3%': the money is the purchase's, the 3% the fall's)."""
+    at = {}
+    for k, ev in enumerate(events):
+        tok = _token(doc, ev.trigger_start, ev.trigger_end)
+        if tok is not None:
+            at.setdefault(tok.i, k)
+    owners = {}
+    for q in quantities:
+        tok = _token(doc, q.start, q.end)
+        for _ in range(MAX_GOVERNING_HOPS):
+            if tok is None or tok.head.i == tok.i:
+                break
+            tok = tok.head
+            if tok.i in at:
+                owners[id(q)] = at[tok.i]
+                break
+    return owners
+
+
 def attach(doc: Doc, events: list[EventRecord], times: list[TimeValue],
            quantities: list[Quantity]) -> list[EventRecord]:
     """Events with their time and quantities filled in."""
@@ -154,6 +177,8 @@ def attach(doc: Doc, events: list[EventRecord], times: list[TimeValue],
     free = [t for t in times if id(t) not in taken]  # times no event trigger governs
     in_phrase = _phrase_times(doc, events, free)
     counts = [q for q in quantities if not is_measure(q)]
+    measured = load_lexicon().words("measured_classes")  # events that also take money and percentages
+    owners = _quantity_owners(doc, events, quantities)
     out = []
     for k, ev in enumerate(events):
         single = per_sentence[ev.sentence] == 1
@@ -164,9 +189,11 @@ def attach(doc: Doc, events: list[EventRecord], times: list[TimeValue],
         time = ev.time or (own[0] if own else None) or _pick(
             doc, ev, loose, [(t.start, t.end) for t in loose], single) or in_phrase.get(k) or (
             mine[0] if mine else None) or _pick(doc, ev, free, [(t.start, t.end) for t in free], single)
-        qs = [q for q in counts if ev.sentence[0] <= q.start and q.end <= ev.sentence[1]]
+        pool = quantities if ev.type.lower() in measured else counts
+        qs = [q for q in pool if ev.sentence[0] <= q.start and q.end <= ev.sentence[1]
+              and owners.get(id(q), k) == k]
         if not single:
-            qs = [q for q in qs if _pick(doc, ev, [q], [(q.start, q.end)], False)]
+            qs = [q for q in qs if owners.get(id(q)) == k or _pick(doc, ev, [q], [(q.start, q.end)], False)]
         out.append(replace(ev, time=time, quantities=ev.quantities or tuple(qs)))
     return out
 

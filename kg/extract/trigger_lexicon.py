@@ -25,7 +25,7 @@ NOUN_KEYS = {"lemma", "objects", "object_labels", "compounds", "modifiers_not", 
              "requires_of"}
 WORD_LISTS = ("place_labels", "actor_labels", "country_labels", "person_labels", "no_trigger_labels",
               "transparent_nouns", "leader_verbs", "light_verbs", "person_pronouns", "relative_pronouns",
-              "place_preps", "partitive_heads", "place_nouns", "reporting_verbs")
+              "place_preps", "partitive_heads", "place_nouns", "reporting_verbs", "measured_classes")
 
 
 class LexiconError(ValueError):
@@ -84,8 +84,22 @@ class Lexicon:
     status: dict[str, frozenset[str]]
     lists: dict[str, frozenset[str]] = field(default_factory=dict)
     subject_roles: dict[str, str] = field(default_factory=dict)  # event type -> role of the subject
+    # event type -> the types a participle clause of it continues: "struck a base, wounding four"
+    continues: dict[str, frozenset[str]] = field(default_factory=dict)
     fixed_expressions: tuple[tuple[str, ...], ...] = ()  # lemma sequences that are never triggers
     lemmas: frozenset[str] = frozenset()  # every lemma with an entry, to skip most words at once
+
+    @property
+    def fixed_by_lemma(self) -> dict[str, list[tuple[tuple[str, ...], int]]]:
+        """Each lemma of a fixed expression -> (expression, its position there)."""
+        index = self.__dict__.get("_fixed_index")
+        if index is None:
+            index = {}
+            for phrase in self.fixed_expressions:
+                for k, w in enumerate(phrase):
+                    index.setdefault(w, []).append((phrase, k))
+            object.__setattr__(self, "_fixed_index", index)
+        return index
 
     def words(self, name: str) -> frozenset[str]:
         return self.lists.get(name, frozenset())
@@ -123,7 +137,7 @@ def _from_string(kind: str, raw: str, where: str) -> dict:
     return {"lemma": parts[1], "compounds": [parts[0]]}
 
 
-CLASS_KEYS = {"verbs", "nouns", "preps", "object_role", "subject_role", "of_role", "subjects_not"}
+CLASS_KEYS = {"verbs", "nouns", "preps", "object_role", "subject_role", "of_role", "subjects_not", "continues"}
 
 
 def _entry(etype: str, kind: str, raw, sets, defaults: dict) -> Entry:
@@ -179,6 +193,7 @@ def parse_lexicon(data, source: str = LEXICON_FILE) -> Lexicon:
     preps: dict[str, dict[str, str]] = {}
     object_roles: dict[str, str] = {}
     subject_roles: dict[str, str] = {}
+    continues: dict[str, frozenset[str]] = {}
     for etype, spec in (data.get("events") or {}).items():
         if not isinstance(spec, dict):
             raise LexiconError(f"{source}: events.{etype}: expected a mapping")
@@ -192,6 +207,8 @@ def parse_lexicon(data, source: str = LEXICON_FILE) -> Lexicon:
         object_roles[etype] = str(spec.get("object_role", "patient"))
         if "subject_role" in spec:
             subject_roles[etype] = str(spec["subject_role"])
+        if "continues" in spec:
+            continues[etype] = _words(spec["continues"], f"events.{etype}.continues", sets, lower=False)
     lists = {name: _words(data.get(name), name, sets, lower=not name.endswith("_labels")) for name in WORD_LISTS}
     lists.update({f"@{name}": _words(words, f"word_sets.{name}", sets) for name, words in sets.items()})
     status = {k: _words(v, f"status.{k}", sets) for k, v in (data.get("status") or {}).items()}
@@ -204,7 +221,7 @@ def parse_lexicon(data, source: str = LEXICON_FILE) -> Lexicon:
     ordered = {k: tuple(sorted(v, key=lambda e: -e.specificity)) for k, v in entries.items()}
     return Lexicon(entries=ordered, preps=preps, object_roles=object_roles,
                    confidence=dict(data.get("confidence") or {}), status=status, lists=lists,
-                   subject_roles=subject_roles, fixed_expressions=tuple(fixed),
+                   subject_roles=subject_roles, continues=continues, fixed_expressions=tuple(fixed),
                    lemmas=frozenset(lemma for _, lemma in ordered))
 
 
@@ -213,7 +230,7 @@ def load_lexicon() -> Lexicon:
     """The packaged lexicon, parsed once per process."""
     text = resources.files("kg.data").joinpath("triggers.yaml").read_text("utf-8")
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml: 10x faster
     except yaml.YAMLError as err:
         raise LexiconError(f"{LEXICON_FILE}: invalid YAML: {err}") from err
     return parse_lexicon(data)

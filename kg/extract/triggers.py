@@ -108,14 +108,12 @@ def _verb_match(tok: Token, e: Entry, lex: Lexicon) -> TriggerMatch | None:
         return None
     if e.subjects_not and any(s.lemma_.lower() in e.subjects_not for s in _subjects(tok, lex)):
         return None
-    objs = object_tokens(tok, lex)
     # only the object's head word rules a verb out: "struck a deal", not "struck an oil refinery"
-    heads = [c for c in tok.children if c.dep_ in OBJECT_DEPS]
-    if e.objects_not and any(o.lemma_.lower() in e.objects_not for o in heads):
+    if e.objects_not and any(c.dep_ in OBJECT_DEPS and c.lemma_.lower() in e.objects_not for c in tok.children):
         return None
     licensed = None
     if e.constrained:
-        for o in objs:
+        for o in object_tokens(tok, lex):
             pronoun = o.pos_ == "PRON" and e.objects_if_present
             if o.lemma_.lower() in e.objects or o.ent_type_ in e.object_labels or pronoun:
                 licensed = o
@@ -194,12 +192,10 @@ def _modifier_only(tok: Token, kind: str, hyphenated: bool = False) -> bool:
 def _in_fixed_expression(tok: Token, lex: Lexicon) -> bool:
     """'in order to', 'a great deal of', 'opened fire': the word does not name an event there."""
     lemmas = token_words(tok.doc)[1]
-    word = lemmas[tok.i]
-    for phrase in lex.fixed_expressions:
-        for k, w in enumerate(phrase):
-            start = tok.i - k
-            if w == word and start >= 0 and tuple(lemmas[start:start + len(phrase)]) == phrase:
-                return True
+    for phrase, k in lex.fixed_by_lemma.get(lemmas[tok.i], ()):
+        start = tok.i - k
+        if start >= 0 and tuple(lemmas[start:start + len(phrase)]) == phrase:
+            return True
     return False
 
 
@@ -222,7 +218,7 @@ def token_matches(tok: Token, lex: Lexicon, hyphenated: tuple[str, int] | None =
     kind = _kind(tok)
     if kind is None or tok.ent_type_ in lex.words("no_trigger_labels") or _modifier_only(tok, kind, bool(hyphenated)):
         return
-    if lex.fixed_expressions and _in_fixed_expression(tok, lex):
+    if _in_fixed_expression(tok, lex):
         return
     for e in lex.entries.get((kind, hyphenated[0] if hyphenated else tok.lemma_.lower()), ()):
         m = _verb_match(tok, e, lex) if kind == "verb" else _noun_match(tok, e, lex)
