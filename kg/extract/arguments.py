@@ -259,9 +259,12 @@ class ArgumentFinder:
                 found.append(("patient", p))  # "a reduction in the US military contingent"
         self._add_preps(m, n, found)
         gov = n.head
-        if n.dep_ == "pobj" and gov.lower_ == "with" and gov.head.lemma_.lower() in self.lex.words("light_verbs"):
-            n, gov = gov, gov.head  # "Washington responded with strikes": the verb's subject acts
-            found += [("agent", s) for s in [subject(gov, self.reporting)[0]] if s is not None]
+        if n.dep_ == "compound" and gov.lemma_.lower() in self.lex.words("event_heads"):
+            n, gov = gov, gov.head  # "filed for bankruptcy protection": the phrase stands for the event
+        if n.dep_ == "pobj" and gov.lower_ in ("with", "for") and gov.head.lemma_.lower() in self.lex.words("light_verbs"):
+            n, gov = gov, gov.head  # "Washington responded with strikes", "GM filed for bankruptcy"
+            found += [(self.lex.subject_roles.get(m.type, "agent"), s)
+                      for s in [subject(gov, self.reporting)[0]] if s is not None]
         elif n.dep_ in ("dobj", "nsubjpass") and gov.lemma_.lower() in self.lex.words("light_verbs"):
             subj, _ = subject(gov, self.reporting)  # "Israel launched airstrikes on Gaza"
             if subj is not None and n.dep_ == "dobj":

@@ -25,7 +25,8 @@ NOUN_KEYS = {"lemma", "objects", "object_labels", "compounds", "modifiers_not", 
              "requires_of"}
 WORD_LISTS = ("place_labels", "actor_labels", "country_labels", "person_labels", "no_trigger_labels",
               "transparent_nouns", "leader_verbs", "light_verbs", "person_pronouns", "relative_pronouns",
-              "place_preps", "partitive_heads", "place_nouns", "reporting_verbs", "measured_classes")
+              "place_preps", "partitive_heads", "place_nouns", "reporting_verbs", "measured_classes",
+              "event_heads")
 
 
 class LexiconError(ValueError):

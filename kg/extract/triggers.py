@@ -180,13 +180,17 @@ def _kind(tok: Token) -> str | None:
     return None
 
 
-def _modifier_only(tok: Token, kind: str, hyphenated: bool = False) -> bool:
-    """'the withdrawal maps', 'a state-sanctioned union': the word describes another noun."""
+def _modifier_only(tok: Token, kind: str, lex: Lexicon, hyphenated: bool = False) -> bool:
+    """'the withdrawal maps', 'a state-sanctioned union': the word describes another noun; but
+    'merger talks', 'bankruptcy protection' name two happenings, or one the modifier says."""
     if kind == "verb" and not hyphenated and tok.i > 0 and tok.doc[tok.i - 1].text == "-" \
             and not tok.doc[tok.i - 1].whitespace_:
         return True
-    return kind == "noun" and tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN") \
-        and tok.head.i > tok.i
+    if not (kind == "noun" and tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN")
+            and tok.head.i > tok.i):
+        return False
+    head = tok.head.lemma_.lower()
+    return head not in lex.words("event_heads") and ("noun", head) not in lex.entries
 
 
 def _in_fixed_expression(tok: Token, lex: Lexicon) -> bool:
@@ -216,7 +220,7 @@ def token_matches(tok: Token, lex: Lexicon, hyphenated: tuple[str, int] | None =
     of the hyphenated word the token heads ('sell-off') and its other end, when that is the one
     to look up."""
     kind = _kind(tok)
-    if kind is None or tok.ent_type_ in lex.words("no_trigger_labels") or _modifier_only(tok, kind, bool(hyphenated)):
+    if kind is None or tok.ent_type_ in lex.words("no_trigger_labels") or _modifier_only(tok, kind, lex, bool(hyphenated)):
         return
     if _in_fixed_expression(tok, lex):
         return
