@@ -96,7 +96,7 @@ class ArgumentFinder:
             return []  # an unresolved pronoun names nothing a graph can use
         named = [self.entity_of[a.i] for a in t.children if a.dep_ == "appos" and a.i in self.entity_of
                  and self.entity_of[a.i].label_ in self.lex.words("actor_labels")]
-        if role in ACTOR_ROLES and named:  # "his German counterpart, Boris Pistorius"
+        if role != "instrument" and named:  # "his German counterpart, Boris Pistorius", "the firm AIG"
             return [(e.start_char, e.end_char) for e in named]
         if role in ACTOR_ROLES and (reporter := reporter_of(t, self.reporting)) is not None:
             return self._filler_spans(reporter, role)
@@ -205,7 +205,7 @@ class ArgumentFinder:
         if subj_role == "patient" and any(c.dep_ == "dobj" and not self._measure(c) for c in v.children):
             subj_role = "agent"  # "prices fell 2%" / "the company cut prices": a causer when there is an object
         subj, passive = subject(v, self.reporting)
-        by_agent = [p for prep, p in preps(v) if prep == "by"]
+        by_agent = [p for prep, p in preps(v) if prep == "by" and not self._measure(p)]  # not "fell by 3%"
         if subj is not None:
             found.append(("patient" if passive else subj_role, subj))
         for p in by_agent:  # "devastated by the storm": the causer acts, whatever the subject is
@@ -253,6 +253,8 @@ class ArgumentFinder:
         for prep, p in preps(n):
             if prep == "of":
                 found.append((m.entry.of_role, p))
+                # "the bailout of AIG by the Fed": the parser hangs the 'by' on the object
+                found += [("agent", a) for pr, a in preps(p) if pr == "by" and not self._measure(a)]
             elif prep == "by":
                 found.append(("agent", p))
             elif prep == "in" and p.lemma_.lower() in m.entry.objects:
