@@ -30,6 +30,7 @@ class ArgumentFinder:
     def __init__(self, doc: Doc, lex: Lexicon):
         self.doc, self.lex = doc, lex
         self.reporting = lex.words("reporting_verbs")
+        self.trigger_heads: set[int] = set()  # token indices of the Doc's triggers, set by find_events
         self.entity_of: dict[int, Span] = {}
         self.entity_spans: set[tuple[int, int]] = set()  # character spans of the referring entities
         for ent in entities(doc):
@@ -310,7 +311,8 @@ class ArgumentFinder:
             prep for prep, role in self.lex.preps.get(m.type, {}).items() if role == "place"}
         for tok in [c for h in heads for c in conjuncts(self._see_through(h))]:
             # "a delegation led by X in Doha": the place hangs on the participant's own clause
-            clauses = [tok] + [c for c in tok.children if c.dep_ in ("acl", "relcl")]
+            # ... unless that clause is an event of its own: "Trump, who met X in Riyadh, supported Y"
+            clauses = [tok] + [c for c in tok.children if c.dep_ in ("acl", "relcl") and c.i not in self.trigger_heads]
             spans += [s for t in clauses for prep, p in preps(t) if prep in place_preps
                       for s in self.place_spans(p)]
         if spans:

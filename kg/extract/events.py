@@ -166,6 +166,7 @@ def find_events(doc: Doc, doc_id: str, skipped: tuple[Span, ...] = ()) -> list[E
     lex = load_lexicon()
     finder = ArgumentFinder(doc, lex)
     matches = [m for m in match_triggers(doc, lex) if not (skipped and _overlaps(*_trigger_span(doc, m), skipped))]
+    finder.trigger_heads = {m.token.i for m in matches}
     absorbed, gone = _absorbed(matches, lex.words("reporting_verbs"), lex.continues)
     records = []
     for m in matches:
