@@ -173,7 +173,7 @@ class Quantity:
 class Argument:
     """A participant of an event: a role and the character span of the phrase that fills it."""
 
-    role: str  # "agent" | "patient" | "recipient" | "speaker" | "place"
+    role: str  # "agent" | "patient" | "recipient" | "speaker" | "place" | "instrument"
     start: int
     end: int
     text: str

@@ -79,6 +79,77 @@ class KG(DefinedNamespace):
     Formation: URIRef
     Appointment: URIRef
     Sanctions: URIRef
+    # The general news inventory (issue 12): groups, then their classes.
+    ConflictEvent: URIRef
+    JusticeEvent: URIRef
+    LifeEvent: URIRef
+    MovementEvent: URIRef
+    PersonnelEvent: URIRef
+    ContactEvent: URIRef
+    CommunicationEvent: URIRef
+    BusinessEvent: URIRef
+    EconomicEvent: URIRef
+    TransactionEvent: URIRef
+    PolicyEvent: URIRef
+    DisasterEvent: URIRef
+    Protest: URIRef
+    Coercion: URIRef
+    Arrest: URIRef
+    Charge: URIRef
+    Trial: URIRef
+    Verdict: URIRef
+    Sentence: URIRef
+    Lawsuit: URIRef
+    Release: URIRef
+    Investigation: URIRef
+    Crime: URIRef
+    Death: URIRef
+    Injury: URIRef
+    Birth: URIRef
+    Transport: URIRef
+    Escape: URIRef
+    Election: URIRef
+    Resignation: URIRef
+    Dismissal: URIRef
+    Ceremony: URIRef
+    Cognition: URIRef
+    Decision: URIRef
+    Accusation: URIRef
+    Request: URIRef
+    Rejection: URIRef
+    Endorsement: URIRef
+    Acquisition: URIRef
+    Merger: URIRef
+    Investment: URIRef
+    Bankruptcy: URIRef
+    ProductLaunch: URIRef
+    Recall: URIRef
+    Layoff: URIRef
+    Production: URIRef
+    Closure: URIRef
+    Restructuring: URIRef
+    Partnership: URIRef
+    Competition: URIRef
+    Test: URIRef
+    Delay: URIRef
+    Cancellation: URIRef
+    Suspension: URIRef
+    Increase: URIRef
+    Decrease: URIRef
+    MarketClose: URIRef
+    EconomicCrisis: URIRef
+    Purchase: URIRef
+    Sale: URIRef
+    Payment: URIRef
+    Funding: URIRef
+    Delivery: URIRef
+    Trade: URIRef
+    Ban: URIRef
+    Approval: URIRef
+    PolicyChange: URIRef
+    NaturalDisaster: URIRef
+    Accident: URIRef
+    Malfunction: URIRef
 
     # Event statuses (the values of kg:status) and their SKOS scheme.
     EventStatus: URIRef
@@ -106,6 +177,7 @@ class KG(DefinedNamespace):
     timeText: URIRef
     quotation: URIRef
     hasQuantity: URIRef
+    instrumentText: URIRef
 
     # Quantity properties (on schema:QuantitativeValue).
     qualifier: URIRef

@@ -160,7 +160,6 @@ def test_drone_strike_absorbs_killed(nlp):
 def test_advance_of_names_the_agent(nlp):
     ev = one(nlp, "The army collapsed in the face of the advance of ISIS in 2014.", "Attack")
     assert ev.trigger == "advance" and role(ev, "agent") == ["ISIS"]
-    assert not events(nlp, "Despite these advances, the army remains weak.")
 
 
 def test_statement_speaker_and_quote(nlp):
@@ -233,15 +232,19 @@ def test_complete_withdrawal_denied(nlp):
     assert ev.status == NEGATED
 
 
-@pytest.mark.parametrize("text", [
-    "The decision reflects progress.",
-    "Security cooperation remains vital.",
-    "The move is expected to strengthen Baghdad politically.",
-    "Coalition leaders believe the fight is not over.",
-    "Militants could launch fresh attacks.",
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The decision reflects progress.", ["Decision"]),
+    ("Security cooperation remains vital.", ["Partnership"]),
+    ("The move is expected to strengthen Baghdad politically.", ["Cognition"]),
+    ("Coalition leaders believe the fight is not over.", ["Cognition"]),
+    ("Militants could launch fresh attacks.", []),
+    ("Despite these advances, the army remains weak.", []),
+    ("Tensions rose after the talks.", []),
 ])
-def test_no_noise_events(nlp, text):
-    assert events(nlp, text) == []
+def test_no_noise_events(nlp, text, expected):
+    """Mental acts and decisions are events of their own classes (issue 12), but nothing here is an
+    attack, a rise of a value or a fight."""
+    assert [e.type for e in events(nlp, text)] == expected
 
 
 # --- documents, headings and the lexicon ---------------------------------------------------------

@@ -29,6 +29,20 @@ CONTRACT_EVENT_CLASSES = [
     "Withdrawal", "Deployment", "Handover", "Meeting", "Negotiation", "Agreement", "Statement", "Attack",
     "Invasion", "Defeat", "SeizureOfPower", "Resolution", "Formation", "Appointment", "Sanctions",
 ]
+# The general news inventory (issue 12): groups by domain, and the classes events are typed by.
+EVENT_GROUPS = [
+    "ConflictEvent", "JusticeEvent", "LifeEvent", "MovementEvent", "PersonnelEvent", "ContactEvent",
+    "CommunicationEvent", "BusinessEvent", "EconomicEvent", "TransactionEvent", "PolicyEvent", "DisasterEvent",
+]
+NEWS_EVENT_CLASSES = [
+    "Protest", "Coercion", "Arrest", "Charge", "Trial", "Verdict", "Sentence", "Lawsuit", "Release",
+    "Investigation", "Crime", "Death", "Injury", "Birth", "Transport", "Escape", "Election", "Resignation",
+    "Dismissal", "Ceremony", "Cognition", "Decision", "Accusation", "Request", "Rejection", "Endorsement",
+    "Acquisition", "Merger", "Investment", "Bankruptcy", "ProductLaunch", "Recall", "Layoff", "Production",
+    "Closure", "Restructuring", "Partnership", "Competition", "Test", "Delay", "Cancellation", "Suspension",
+    "Increase", "Decrease", "MarketClose", "EconomicCrisis", "Purchase", "Sale", "Payment", "Funding", "Delivery", "Trade",
+    "Ban", "Approval", "PolicyChange", "NaturalDisaster", "Accident", "Malfunction",
+]
 # CAMEO root (cue) categories, and the PLOVER categories each root's codes fall into per the
 # 2021 CAMEO-to-PLOVER crosswalk (01 and 02 were dropped by PLOVER).
 CAMEO_TO_PLOVER = {
@@ -141,13 +155,33 @@ def test_unnamed_source_is_an_actor_but_not_a_person(onto: Graph) -> None:
 
 def test_contract_event_classes_are_reported_events(onto: Graph) -> None:
     assert {SEM.Event, SCHEMA.Event} <= superclasses(onto, KG.ReportedEvent)
-    assert event_classes(onto) == {kg_class(name) for name in CONTRACT_EVENT_CLASSES}
+    expected = CONTRACT_EVENT_CLASSES + EVENT_GROUPS + NEWS_EVENT_CLASSES
+    assert event_classes(onto) == {kg_class(name) for name in expected}
+
+
+def test_every_news_domain_has_its_group(onto: Graph) -> None:
+    """Each class sits in at most one group, and the issue's domains are all there."""
+    groups = {kg_class(name) for name in EVENT_GROUPS}
+    for cls in event_classes(onto) - groups:
+        assert len(superclasses(onto, cls) & groups) <= 1, cls
+    expected = {"Attack": "ConflictEvent", "Protest": "ConflictEvent", "Arrest": "JusticeEvent",
+                "Death": "LifeEvent", "Withdrawal": "MovementEvent", "Resignation": "PersonnelEvent",
+                "Meeting": "ContactEvent", "Statement": "CommunicationEvent", "Cognition": "CommunicationEvent",
+                "Bankruptcy": "BusinessEvent", "Decrease": "EconomicEvent", "Purchase": "TransactionEvent",
+                "Sanctions": "PolicyEvent", "Ban": "PolicyEvent", "NaturalDisaster": "DisasterEvent"}
+    for name, group in expected.items():
+        assert kg_class(group) in superclasses(onto, kg_class(name)), name
 
 
 def test_every_event_class_has_a_consistent_cameo_and_plover_mapping(onto: Graph) -> None:
+    groups = {kg_class(name) for name in EVENT_GROUPS}
     for cls in event_classes(onto):
         codes = [str(c) for c in onto.objects(cls, KG.cameoCode)]
         plover = [str(p) for p in onto.objects(cls, KG.ploverCategory)]
+        if cls in groups or not codes:  # where CAMEO has no code, the comment says so
+            assert plover == [], f"{cls}: a PLOVER category without a CAMEO code"
+            assert cls in groups or "CAMEO has no code" in " ".join(str(onto.value(cls, RDFS.comment)).split()), cls
+            continue
         assert len(codes) == 1 and codes[0] in CAMEO_TO_PLOVER, f"{cls}: CAMEO root {codes}"
         allowed = CAMEO_TO_PLOVER[codes[0]]
         if allowed:
@@ -161,7 +195,8 @@ def test_every_event_class_has_a_consistent_cameo_and_plover_mapping(onto: Graph
 def test_known_cameo_choices(onto: Graph) -> None:
     """Spot checks of the mapping against CAMEO's definitions."""
     expected = {"Meeting": "04", "Negotiation": "04", "Statement": "01", "Deployment": "15",
-                "Withdrawal": "08", "Sanctions": "16", "Attack": "19"}
+                "Withdrawal": "08", "Sanctions": "16", "Attack": "19", "Protest": "14", "Arrest": "17",
+                "Investigation": "09", "Request": "10", "Rejection": "12", "Funding": "07"}
     for name, code in expected.items():
         assert str(onto.value(kg_class(name), KG.cameoCode)) == code
 

@@ -30,11 +30,14 @@ class ArgumentFinder:
     def __init__(self, doc: Doc, lex: Lexicon):
         self.doc, self.lex = doc, lex
         self.reporting = lex.words("reporting_verbs")
+        self.trigger_heads: set[int] = set()  # token indices of the Doc's triggers, set by find_events
         self.entity_of: dict[int, Span] = {}
+        self.entity_spans: set[tuple[int, int]] = set()  # character spans of the referring entities
         for ent in entities(doc):
             if ent.label_ not in NON_REFERRING:
-                for t in ent:
-                    self.entity_of[t.i] = ent
+                self.entity_spans.add((ent.start_char, ent.end_char))
+                for i in range(ent.start, ent.end):
+                    self.entity_of[i] = ent
 
     # --- fillers ------------------------------------------------------------------------------
 
@@ -94,7 +97,7 @@ class ArgumentFinder:
             return []  # an unresolved pronoun names nothing a graph can use
         named = [self.entity_of[a.i] for a in t.children if a.dep_ == "appos" and a.i in self.entity_of
                  and self.entity_of[a.i].label_ in self.lex.words("actor_labels")]
-        if role in ACTOR_ROLES and named:  # "his German counterpart, Boris Pistorius"
+        if role != "instrument" and named:  # "his German counterpart, Boris Pistorius", "the firm AIG"
             return [(e.start_char, e.end_char) for e in named]
         if role in ACTOR_ROLES and (reporter := reporter_of(t, self.reporting)) is not None:
             return self._filler_spans(reporter, role)
@@ -179,6 +182,14 @@ class ArgumentFinder:
             if any(p is t for _, t in found):
                 continue
             role = rolemap.get(prep)
+            if role == "place_or_patient":  # "a rise in sales" / "shares fell in Tokyo"
+                ent = self.entity_of.get(p.i)
+                role = "place" if ent is not None and ent.label_ in self.lex.words("place_labels") else "patient"
+            if role == "instrument_or_agent":  # "attacked with drones" / "clashed with militants"
+                ent = self.entity_of.get(p.i)
+                role = "agent" if ent is not None and ent.label_ in self.lex.words("actor_labels") else "instrument"
+            if role == "none":
+                continue
             if role == "place" or (role is None and prep in self.lex.words("place_preps")):
                 if not skip_place:
                     found.append(("place", p))
@@ -191,22 +202,29 @@ class ArgumentFinder:
 
     def _verbal(self, m: TriggerMatch, found: list) -> None:
         v = m.token
-        subj_role = "speaker" if m.type == "Statement" else "agent"
+        subj_role = self.lex.subject_roles.get(m.type, "speaker" if m.type == "Statement" else "agent")
+        if subj_role == "patient" and any(c.dep_ == "dobj" and not self._measure(c) for c in v.children):
+            subj_role = "agent"  # "prices fell 2%" / "the company cut prices": a causer when there is an object
         subj, passive = subject(v, self.reporting)
-        by_agent = [p for prep, p in preps(v) if prep == "by"]
+        by_agent = [p for prep, p in preps(v) if prep == "by" and not self._measure(p)]  # not "fell by 3%"
         if subj is not None:
             found.append(("patient" if passive else subj_role, subj))
-        for p in by_agent:
-            found.append((subj_role, p))
+        for p in by_agent:  # "devastated by the storm": the causer acts, whatever the subject is
+            found.append(("agent" if subj_role == "patient" else subj_role, p))
         obj_role = self.lex.object_roles.get(m.type, "patient")
         if obj_role != "none":
             for c in v.children:
-                if c.dep_ != "dobj":
+                if c.dep_ != "dobj" or self._measure(c):  # "lost 2%": a quantity, not a participant
                     continue
                 if m.entry.object_is_instrument:  # "launched 300 drones at Kyiv": the target is 'at'
                     found += [("patient", p) for t in [v] + conjuncts(c) for prep, p in preps(t)
                               if prep in TARGET_PREPS and not any(p is q for _, q in found)]
+                    found.append(("instrument", c))
                     continue
+                # "signed a contract with the ministry": the object's partner is the event's
+                rolemap = self.lex.preps.get(m.type, {})
+                found += [(rolemap[prep], p) for prep, p in preps(c)
+                          if rolemap.get(prep) in ("agent", "recipient") and not any(p is q for _, q in found)]
                 if c.lemma_.lower() in self.lex.words("transparent_nouns") and not any(
                         prep == "of" for prep, _ in preps(c)):
                     # "transfer control of X": the parser may hang 'of X' on the verb
@@ -221,6 +239,10 @@ class ArgumentFinder:
         if m.entry.inverse:  # "Y replaced X" / "X was replaced by Y": X hands over to Y
             found[:] = [({"agent": "recipient", "patient": "agent"}.get(r, r), t) for r, t in found]
 
+    def _measure(self, tok: Token) -> bool:
+        """'lost 2%', 'fell 340 points', 'hit a new low': the object measures the change."""
+        return tok.like_num or tok.ent_type_ in NON_REFERRING or tok.lemma_.lower() in self.lex.words("@measures")
+
     def _nominal(self, m: TriggerMatch, found: list) -> None:
         n = m.token
         actor_labels = self.lex.words("actor_labels")
@@ -232,19 +254,24 @@ class ArgumentFinder:
         for prep, p in preps(n):
             if prep == "of":
                 found.append((m.entry.of_role, p))
+                # "the bailout of AIG by the Fed": the parser hangs the 'by' on the object
+                found += [("agent", a) for pr, a in preps(p) if pr == "by" and not self._measure(a)]
             elif prep == "by":
                 found.append(("agent", p))
             elif prep == "in" and p.lemma_.lower() in m.entry.objects:
                 found.append(("patient", p))  # "a reduction in the US military contingent"
         self._add_preps(m, n, found)
         gov = n.head
-        if n.dep_ == "pobj" and gov.lower_ == "with" and gov.head.lemma_.lower() in self.lex.words("light_verbs"):
-            n, gov = gov, gov.head  # "Washington responded with strikes": the verb's subject acts
-            found += [("agent", s) for s in [subject(gov, self.reporting)[0]] if s is not None]
+        if n.dep_ == "compound" and gov.lemma_.lower() in self.lex.words("event_heads"):
+            n, gov = gov, gov.head  # "filed for bankruptcy protection": the phrase stands for the event
+        if n.dep_ == "pobj" and gov.lower_ in ("with", "for") and gov.head.lemma_.lower() in self.lex.words("light_verbs"):
+            n, gov = gov, gov.head  # "Washington responded with strikes", "GM filed for bankruptcy"
+            found += [(self.lex.subject_roles.get(m.type, "agent"), s)
+                      for s in [subject(gov, self.reporting)[0]] if s is not None]
         elif n.dep_ in ("dobj", "nsubjpass") and gov.lemma_.lower() in self.lex.words("light_verbs"):
             subj, _ = subject(gov, self.reporting)  # "Israel launched airstrikes on Gaza"
             if subj is not None and n.dep_ == "dobj":
-                found.append(("agent", subj))
+                found.append((self.lex.subject_roles.get(m.type, "agent"), subj))
             found += [("agent", p) for prep, p in preps(gov) if prep == "by"]
             self._add_preps(m, gov, found, skip_place=True)
         elif not any(r == "agent" for r, _ in found):
@@ -284,7 +311,8 @@ class ArgumentFinder:
             prep for prep, role in self.lex.preps.get(m.type, {}).items() if role == "place"}
         for tok in [c for h in heads for c in conjuncts(self._see_through(h))]:
             # "a delegation led by X in Doha": the place hangs on the participant's own clause
-            clauses = [tok] + [c for c in tok.children if c.dep_ in ("acl", "relcl")]
+            # ... unless that clause is an event of its own: "Trump, who met X in Riyadh, supported Y"
+            clauses = [tok] + [c for c in tok.children if c.dep_ in ("acl", "relcl") and c.i not in self.trigger_heads]
             spans += [s for t in clauses for prep, p in preps(t) if prep in place_preps
                       for s in self.place_spans(p)]
         if spans:

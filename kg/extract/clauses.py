@@ -55,8 +55,11 @@ def subject(verb: Token, reporting_verbs: frozenset[str], depth: int = 0) -> tup
         return inherited, passive or participle and (head_passive or dep == "advcl")
     if dep in ("acl", "relcl"):
         if dep == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
-            # "the decision to reduce troops": the noun is not the actor; its owner may be
+            # "the decision to reduce troops": the noun is not the actor; its owner may be, or
+            # whoever holds it: "X signed a contract to supply Y", "X made the decision to ban"
             poss = next((c for c in head.children if c.dep_ == "poss" and c.pos_ != "PRON"), None)
+            if poss is None and head.dep_ == "dobj" and head.head.pos_ in ("VERB", "AUX"):
+                return subject(head.head, reporting_verbs, depth + 1)[0], passive
             return poss, passive
         return head, verb.tag_ == "VBN"
     if dep == "pcomp" and head.head is not head:

@@ -12,10 +12,10 @@ import re
 
 from spacy.tokens import Doc, Token
 
-from kg.extract.arguments import NON_REFERRING, PARTICIPANT_ROLES, ArgumentFinder
-from kg.extract.doctext import entities, sentence_of, text_of
+from kg.extract.arguments import PARTICIPANT_ROLES, ArgumentFinder
+from kg.extract.doctext import sentence_of, text_of
 from kg.extract.status import find_status
-from kg.extract.triggers import Lexicon, TriggerMatch, load_lexicon, match_triggers
+from kg.extract.triggers import Lexicon, TriggerMatch, load_lexicon, match_triggers, token_matches
 from kg.records import Argument, EventRecord, Span
 
 __all__ = ["find_events"]
@@ -57,17 +57,17 @@ def _participle_head(tok: Token, reporting: frozenset[str]) -> Token | None:
     return head
 
 
-def _absorbed(matches: list[TriggerMatch], reporting: frozenset[str] = frozenset()) -> tuple[dict[int, list[TriggerMatch]], set[int]]:
+def _absorbed(matches: list[TriggerMatch], reporting: frozenset[str] = frozenset(),
+              continues: dict[str, frozenset[str]] | None = None) -> tuple[dict[int, list[TriggerMatch]], set[int]]:
     """One event per happening: 'the drone strike that killed X' and 'seized power in a coup'
     name one attack and one coup. Returns absorbed matches by keeper head index, and the
     head indices that were absorbed."""
     by_head = {m.token.i: m for m in matches}
-    into: dict[int, list[TriggerMatch]] = {}
-    gone: set[int] = set()
+    keeper_of: dict[int, int] = {}  # absorbed head -> the head that took it
 
     def absorb(keeper: TriggerMatch, other: TriggerMatch) -> None:
-        into.setdefault(keeper.token.i, []).append(other)
-        gone.add(other.token.i)
+        if keeper.token.i != other.token.i and other.token.i not in keeper_of:
+            keeper_of[other.token.i] = keeper.token.i
 
     for m in matches:
         tok = m.token
@@ -81,7 +81,9 @@ def _absorbed(matches: list[TriggerMatch], reporting: frozenset[str] = frozenset
                 continue
             head = _participle_head(tok, reporting) if m.type != "Statement" else None
             keeper = by_head.get(head.i) if head is not None else None
-            if keeper is not None and keeper.type == m.type and keeper.token.i not in gone:
+            # "struck a base, wounding four": the wounding is the attack's, as "killing" would be
+            same = keeper is not None and (keeper.type == m.type or keeper.type in (continues or {}).get(m.type, ()))
+            if same and keeper.token.i not in keeper_of:
                 absorb(keeper, m)
             continue
         t = tok
@@ -93,7 +95,19 @@ def _absorbed(matches: list[TriggerMatch], reporting: frozenset[str] = frozenset
             if keeper is not None and keeper.is_verbal and keeper.type == m.type:
                 absorb(keeper, m)
                 break
-    return into, gone
+    # "the flight will take off for a charity flight": what went into an absorbed match goes
+    # on to the match that kept it
+    into: dict[int, list[TriggerMatch]] = {}
+    for i in sorted(keeper_of):
+        root, seen = keeper_of[i], {i}
+        while root in keeper_of and root not in seen:
+            seen.add(root)
+            root = keeper_of[root]
+        if root in seen:  # two matches absorbing each other: the first keeps
+            del keeper_of[i]
+            continue
+        into.setdefault(root, []).append(by_head[i])
+    return into, set(keeper_of)
 
 
 def _quote(sentence_text: str, offset: int, trigger: Span) -> str | None:
@@ -121,8 +135,21 @@ def _confidence(m: TriggerMatch, args: list[Argument], lex: Lexicon) -> float:
 def _names_entity(args: list[Argument], finder: ArgumentFinder) -> bool:
     """A nominal trigger is an event when it names a participant or a place by name ('a truce
     in Gaza', 'the meeting of the Contact Group'), not when it is a bare common noun."""
-    ent_spans = {(e.start_char, e.end_char) for e in entities(finder.doc) if e.label_ not in NON_REFERRING}
-    return any(a.role in PARTICIPANT_ROLES + ("place",) and (a.start, a.end) in ent_spans for a in args)
+    return any(a.role in PARTICIPANT_ROLES + ("place",) and (a.start, a.end) in finder.entity_spans for a in args)
+
+
+def _with_participants(m: TriggerMatch, absorbed: list[TriggerMatch], finder: ArgumentFinder, lex: Lexicon,
+                       skipped: tuple[Span, ...]) -> tuple[TriggerMatch | None, list[Argument]]:
+    """The match and its arguments; a noun whose entry needs a named participant and has none
+    falls back to the word's next sense ('the advance of 3%' is no military advance), else to
+    nothing. A verb trigger folded into the noun ('a drone attack ... killed two') vouches for it."""
+    candidates = [m] + [alt for alt in token_matches(m.token, lex) if alt.entry is not m.entry
+                        and alt.type != m.type and m.entry.needs_participant]
+    for cand in candidates:
+        args = [a for a in finder.arguments(cand, absorbed) if not _overlaps(a.start, a.end, skipped)]
+        if not cand.entry.needs_participant or absorbed or _names_entity(args, finder):
+            return cand, args
+    return None, []
 
 
 def _trigger_span(doc: Doc, m: TriggerMatch) -> Span:
@@ -138,16 +165,15 @@ def find_events(doc: Doc, doc_id: str, skipped: tuple[Span, ...] = ()) -> list[E
         raise ValueError(f"document {doc_id!r}: find_events needs a Doc parsed by a pipeline with a parser")
     lex = load_lexicon()
     finder = ArgumentFinder(doc, lex)
-    matches = [m for m in match_triggers(doc, lex) if not _overlaps(*_trigger_span(doc, m), skipped)]
-    absorbed, gone = _absorbed(matches, lex.words("reporting_verbs"))
+    matches = [m for m in match_triggers(doc, lex) if not (skipped and _overlaps(*_trigger_span(doc, m), skipped))]
+    finder.trigger_heads = {m.token.i for m in matches}
+    absorbed, gone = _absorbed(matches, lex.words("reporting_verbs"), lex.continues)
     records = []
     for m in matches:
         if m.token.i in gone:
             continue
-        args = [a for a in finder.arguments(m, absorbed.get(m.token.i, []))
-                if not _overlaps(a.start, a.end, skipped)]
-        # a verb trigger folded into the noun ("a drone attack ... killed two soldiers") vouches for it
-        if m.entry.needs_participant and not absorbed.get(m.token.i) and not _names_entity(args, finder):
+        m, args = _with_participants(m, absorbed.get(m.token.i, []), finder, lex, skipped)
+        if m is None:
             continue
         start, end = _trigger_span(doc, m)
         sent = sentence_of(doc, m.token.i)

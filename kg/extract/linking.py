@@ -9,7 +9,8 @@ clause or naming another thing ("citing the 2008 agreement") dates nothing here.
 publication date, marked as such (TimeValue.source), so every event of a dated article has a time.
 A quantity attaches when the parse links it to the trigger, or to the only event of a sentence.
 Money and percentages (quantities.is_measure) are data of the article, not numbers of an event,
-so they attach to no event and get no place or actor.
+so they get no place or actor, and attach only to events of change and exchange
+(kg/data/triggers.yaml `measured_classes`: "shares fell 3%").
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from spacy.tokens import Doc, Token
 
 from kg.extract.doctext import sentence_of, text_of
 from kg.extract.quantities import is_measure
+from kg.extract.triggers import load_lexicon
 from kg.ontology import coarse_of
 from kg.records import (
     FROM_PUBLICATION,
@@ -180,6 +182,59 @@ def _pick(doc: Doc, ev: EventRecord, items: list, spans, single: bool):
     return None
 
 
+def _ancestors(tok: Token) -> list[Token]:
+    chain = [tok]
+    while chain[-1].head.i != chain[-1].i and len(chain) <= MAX_GOVERNING_HOPS:
+        chain.append(chain[-1].head)
+    return chain
+
+
+def _phrase_times(doc: Doc, events: list[EventRecord], free: list[TimeValue]) -> dict[int, TimeValue]:
+    """A time no trigger governs, shared with one event inside a phrase below the clause's verb:
+    'in the face of the advance of ISIS in 2014, the army has undergone a restructuring' dates
+    the advance (the time and the advance meet in 'the near-disintegration ...'), not the
+    restructuring (they meet only at the verb)."""
+    out: dict[int, TimeValue] = {}
+    triggers = [_token(doc, ev.trigger_start, ev.trigger_end) for ev in events]
+    for t in free:
+        root = _token(doc, t.start, t.end) if t.start is not None else None
+        if root is None or is_dateline(doc, t):
+            continue
+        above = {a.i: depth for depth, a in enumerate(reversed(_ancestors(root)))}
+        best: list[tuple[int, int]] = []  # (depth of the meeting word, event index)
+        for k, ev in enumerate(events):
+            if triggers[k] is None or not (ev.sentence[0] <= t.start and t.end <= ev.sentence[1]):
+                continue
+            meet = next((a for a in _ancestors(triggers[k]) if a.i in above), None)
+            if meet is not None and meet.pos_ not in ("VERB", "AUX"):
+                best.append((above[meet.i], k))
+        best.sort(reverse=True)
+        if best and (len(best) == 1 or best[0][0] > best[1][0]) and best[0][1] not in out:
+            out[best[0][1]] = t
+    return out
+
+
+def _quantity_owners(doc: Doc, events: list[EventRecord], quantities: list[Quantity]) -> dict[int, int]:
+    """Each quantity's own event: the first trigger up its head chain ('after China Eastern bought
+    20 jets for $1.4 billion, shares fell 3%': the money is the purchase's, the 3% the fall's)."""
+    at = {}
+    for k, ev in enumerate(events):
+        tok = _token(doc, ev.trigger_start, ev.trigger_end)
+        if tok is not None:
+            at.setdefault(tok.i, k)
+    owners = {}
+    for q in quantities:
+        tok = _token(doc, q.start, q.end)
+        for _ in range(MAX_GOVERNING_HOPS):
+            if tok is None or tok.head.i == tok.i:
+                break
+            tok = tok.head
+            if tok.i in at:
+                owners[id(q)] = at[tok.i]
+                break
+    return owners
+
+
 def attach(doc: Doc, events: list[EventRecord], times: list[TimeValue],
            quantities: list[Quantity], published: str | None = None) -> list[EventRecord]:
     """Events with their time and quantities filled in; `times` are those that can date an event
@@ -190,16 +245,23 @@ def attach(doc: Doc, events: list[EventRecord], times: list[TimeValue],
     owned = _own_times(doc, events, times)
     datelines = [t for t in times if is_dateline(doc, t)]
     fallback = publication_time(published)
+    taken = {id(t) for ts in owned.values() for t in ts}
+    free = [t for t in times if id(t) not in taken]  # times no event trigger governs
+    in_phrase = _phrase_times(doc, events, free)
     counts = [q for q in quantities if not is_measure(q)]
+    measured = load_lexicon().words("measured_classes")  # events that also take money and percentages
+    owners = _quantity_owners(doc, events, quantities)
     out = []
     for k, ev in enumerate(events):
         single = per_sentence[ev.sentence] == 1
         mine = owned.get(k, [])
         dateline = next((t for t in datelines if ev.sentence[0] <= t.start < ev.sentence[1]), None)
-        time = ev.time or (mine[0] if mine else None) or dateline or fallback
-        qs = [q for q in counts if ev.sentence[0] <= q.start and q.end <= ev.sentence[1]]
+        time = ev.time or (mine[0] if mine else None) or in_phrase.get(k) or dateline or fallback
+        pool = quantities if ev.type.lower() in measured else counts
+        qs = [q for q in pool if ev.sentence[0] <= q.start and q.end <= ev.sentence[1]
+              and owners.get(id(q), k) == k]
         if not single:
-            qs = [q for q in qs if _pick(doc, ev, [q], [(q.start, q.end)], False)]
+            qs = [q for q in qs if owners.get(id(q)) == k or _pick(doc, ev, [q], [(q.start, q.end)], False)]
         out.append(replace(ev, time=time, quantities=ev.quantities or tuple(qs)))
     return out
 

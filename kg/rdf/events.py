@@ -56,6 +56,9 @@ def add_events(g: ArticleGraph, events: list[EventRecord], where: EntityLocator)
         names: dict[str, list[str]] = {}
         actors, places = set(), set()
         for arg in ev.arguments:
+            if arg.role == "instrument":  # rarely an entity: kept as written
+                g.add(node, KG.instrumentText, text(arg.text))
+                continue
             if arg.role == "place":
                 key = where.at(ev.doc_id, (arg.start, arg.end))
                 if key and (not where.places or key in where.places):

@@ -14,7 +14,7 @@ from collections import defaultdict, deque
 
 from kg.records import EventLink, EventSignature
 
-NEVER_MERGED = {"Statement"}
+NEVER_MERGED = {"Statement", "Cognition"}  # acts of speech and of mind: one per report
 MAX_CANDIDATES = 200  # earlier events checked per event and bucket
 
 
