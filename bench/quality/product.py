@@ -89,6 +89,7 @@ def is_participant_property(prop: str, path: Path = ONTOLOGY) -> bool:
 
 COARSE_LABEL = {"Person": "PER", "Organization": "ORG", "Place": "LOC"}
 DEMONYM_RULES = frozenset({"demonym"})  # kg:extractedBy of a mention that is a nationality word
+REFERENCE_RULES = frozenset({"pronoun", "nominal"})  # 'he', 'the general': resolved to a person, not names
 
 
 def model_name(build_dir: Path) -> str:
@@ -174,10 +175,13 @@ class Build:
         span = self.aligners[doc].span(int(b.value), int(e.value)) if doc else None
         return (doc, *span) if span else None
 
-    def entity_mentions(self, demonyms: bool = False) -> list[Mention]:
+    def entity_mentions(self, demonyms: bool = False, references: bool | None = None) -> list[Mention]:
         """Mentions of Person/Organization/Place entities, labelled PER/ORG/LOC, key = entity IRI;
         demonym mentions ('Iraqi' for Iraq) only when asked: a nationality is not a place name,
-        but it does name the country in 'Iraqi Prime Minister'."""
+        but it does name the country in 'Iraqi Prime Minister'. Pronoun and nominal references
+        ('he', 'the general') are no names either: they come with `references` (default: with
+        the demonyms, as the coreference measures want every mention of an entity)."""
+        references = demonyms if references is None else references
         types: dict[str, set[str]] = defaultdict(set)
         for r in self.query("SELECT DISTINCT ?e ?t WHERE { ?e gaf:denotedBy ?m ; a ?t }"):
             coarse = coarse_type(r["t"].value)
@@ -188,7 +192,8 @@ class Build:
                             "nif:endIndex ?x ; nif:referenceContext ?ctx . OPTIONAL { ?m kg:extractedBy ?rule } }"):
             entity = r["e"].value
             rule = r["rule"].value if r["rule"] is not None else ""
-            if entity not in types or (rule in DEMONYM_RULES and not demonyms):
+            if entity not in types or (rule in DEMONYM_RULES and not demonyms) or (
+                    rule in REFERENCE_RULES and not references):
                 continue
             span = self._span(r["ctx"].value, r["b"], r["x"])
             if span:
@@ -244,15 +249,18 @@ class Build:
     def times(self) -> list[Mention]:
         """Time expressions with their TimeML value as label ('' when the product gave none)."""
         found = {}
-        for m in time_nodes(self) + attached_times(self):
+        for m in time_nodes(self):
             found.setdefault((m.doc, m.start, m.end), set()).add(m.label)
+        for m in attached_times(self):  # older graphs: times only on events and quantities
+            if (m.doc, m.start, m.end) not in found:
+                found[(m.doc, m.start, m.end)] = {m.label}
         # one value per span: a value beats none; among values the smallest, for determinism
         return [Mention(d, s, e, min(v - {""}) if v - {""} else "") for (d, s, e), v in sorted(found.items())]
 
 
 # --- times: the one place to adapt when the graph grows time-expression nodes -------------------
 
-TIME_NODE_CLASSES = ("time:Instant", "time:Interval", "time:ProperInterval", "time:TemporalEntity",
+TIME_NODE_CLASSES = ("time:Duration", "time:Instant", "time:Interval", "time:ProperInterval", "time:TemporalEntity",
                      "time:DateTimeDescription", "time:TemporalDuration", "kg:TimeExpression")
 TIME_VALUE_PROPERTIES = ("sem:hasTimeStamp", "time:inXSDDate", "time:inXSDgYear", "time:inXSDgYearMonth",
                          "time:inXSDDateTime", "time:inXSDDateTimeStamp", "time:hasXSDDuration",
@@ -262,13 +270,14 @@ TIME_VALUE_PROPERTIES = ("sem:hasTimeStamp", "time:inXSDDate", "time:inXSDgYear"
 def time_nodes(build: Build) -> list[Mention]:
     """Nodes typed as times (OWL-Time or a kg: time class) that point to their mention."""
     out = []
-    for r in build.query(f"""SELECT ?v ?b ?x ?ctx WHERE {{
+    for r in build.query(f"""SELECT ?v ?tv ?b ?x ?ctx WHERE {{
             VALUES ?cls {{ {' '.join(TIME_NODE_CLASSES)} }}
             ?t a ?cls ; gaf:denotedBy ?m . ?m nif:beginIndex ?b ; nif:endIndex ?x ; nif:referenceContext ?ctx .
+            OPTIONAL {{ ?t kg:timexValue ?tv }}
             OPTIONAL {{ ?t {'|'.join(TIME_VALUE_PROPERTIES)} ?v }} }}"""):
         span = build._span(r["ctx"].value, r["b"], r["x"])
-        if span:
-            out.append(Mention(*span, _value(r["v"])))
+        if span:  # the TimeML value as the product states it, else one read from a calendar value
+            out.append(Mention(*span, r["tv"].value if r["tv"] is not None else _value(r["v"])))
     return out
 
 
